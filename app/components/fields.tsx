@@ -1,0 +1,88 @@
+import { type InputHTMLAttributes, useId, useState } from "react";
+import { useHydrated } from "remix-utils/use-hydrated";
+
+type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id"> & {
+  label: string;
+  name: string;
+  error?: string;
+};
+
+/** A labelled input with its error beside it, wired for assistive technology. */
+export function Field({ label, name, error, ...input }: FieldProps) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        name={name}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? errorId : undefined}
+        {...input}
+      />
+      <FieldError id={errorId} error={error} />
+    </div>
+  );
+}
+
+/** A password input with a show/hide toggle (a real button, so it works by keyboard; only once JS runs). */
+export function PasswordField({ label, name, error, ...input }: Omit<FieldProps, "type">) {
+  const id = useId();
+  const errorId = `${id}-error`;
+  const [shown, setShown] = useState(false);
+  const hydrated = useHydrated();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <div className="password-input">
+        <input
+          id={id}
+          name={name}
+          type={shown ? "text" : "password"}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : undefined}
+          {...input}
+        />
+        {hydrated ? (
+          <button
+            type="button"
+            className="toggle-visibility"
+            aria-pressed={shown}
+            aria-controls={id}
+            onClick={() => setShown((value) => !value)}
+          >
+            {shown ? "Hide" : "Show"}
+            <span className="visually-hidden"> password</span>
+          </button>
+        ) : null}
+      </div>
+      <FieldError id={errorId} error={error} />
+    </div>
+  );
+}
+
+function FieldError({ id, error }: { id: string; error?: string }) {
+  if (!error) return null;
+  return (
+    <p id={id} className="field-error">
+      <span aria-hidden="true" className="error-icon">
+        !
+      </span>
+      {error}
+    </p>
+  );
+}
+
+/** A form-wide error, such as "Invalid email or password". */
+export function FormError({ error }: { error?: string }) {
+  if (!error) return null;
+  return (
+    <div className="form-error" role="alert">
+      <span aria-hidden="true" className="error-icon">
+        !
+      </span>
+      {error}
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+// Every knob in one place, each with the reason for its value.
+// Nothing secret lives here: this module is safe in the browser bundle.
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+export const config = {
+  /** Remember-me cookie lifetime, and the server-side lifetime of every session (SPEC). */
+  sessionMaxAgeSeconds: DAY_SECONDS,
+  /** Random bytes in a session token: 256 bits, double SPEC's 128-bit floor. */
+  sessionTokenBytes: 32,
+  /** Random bytes in a CSRF token. */
+  csrfTokenBytes: 32,
+  /** Largest request body any route reads (SPEC: 64 KiB, else 413). */
+  maxBodyBytes: 64 * 1024,
+  /** argon2id with OWASP's first recommended set: 19 MiB, 2 passes, 1 lane. */
+  argon2: { memoryKiB: 19456, iterations: 2, parallelism: 1, saltBytes: 16, hashBytes: 32 },
+  /** Field limits from SPEC; RFC 5321 caps an address at 254 characters. */
+  limits: { emailMax: 254, nameMax: 100, passwordMin: 8, passwordMax: 128 },
+} as const;

@@ -1,0 +1,47 @@
+import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/cloudflare";
+import { RemixServer } from "@remix-run/react";
+import { isbot } from "isbot";
+import { renderToReadableStream } from "react-dom/server";
+
+const ABORT_DELAY_MS = 5_000;
+
+export default async function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  _loadContext: AppLoadContext,
+) {
+  let status = responseStatusCode;
+  const body = await renderToReadableStream(
+    <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />,
+    {
+      signal: AbortSignal.timeout(ABORT_DELAY_MS),
+      onError(error: unknown) {
+        status = 500;
+        logError(error, request);
+      },
+    },
+  );
+  // Crawlers get the whole page at once; people get it streamed.
+  if (isbot(request.headers.get("User-Agent") ?? "")) await body.allReady;
+  responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+  return new Response(body, { headers: responseHeaders, status });
+}
+
+// One line per error: what and where, never the stack (it would land in shared logs).
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (!request.signal.aborted) logError(error, request);
+};
+
+function logError(error: unknown, request: Request) {
+  const url = new URL(request.url);
+  console.error(
+    JSON.stringify({
+      event: "unhandled_error",
+      method: request.method,
+      path: url.pathname,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    }),
+  );
+}

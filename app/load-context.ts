@@ -1,0 +1,8 @@
+// What every loader and action receives: the worker's bindings and execution context, per request.
+declare module "@remix-run/cloudflare" {
+  interface AppLoadContext {
+    cloudflare: { env: Env; ctx: Pick<ExecutionContext, "waitUntil" | "passThroughOnException"> };
+  }
+}
+
+export {};

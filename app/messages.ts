@@ -1,0 +1,29 @@
+// Every user-visible message, in one table, so wording stays consistent and testable.
+// The texts in quotes in SPEC.md are kept word for word: the Flask site's users know them.
+export const PRODUCT_NAME = "Edge Auth";
+
+export const messages = {
+  registered: "You have successfully registered! You may now login.",
+  loggedOut: "You have been logged out.",
+  loginRequired: "Please log in to access this page.",
+  invalidCredentials: "Invalid email or password",
+  emailTaken: "That email address is already registered",
+  passwordsMustMatch: "Passwords must match",
+  emailRequired: "Enter your email address",
+  emailInvalid: "Enter a valid email address, like name@example.com",
+  emailTooLong: "Email must be at most 254 characters",
+  firstNameRequired: "Enter your first name",
+  lastNameRequired: "Enter your last name",
+  nameTooLong: "Must be at most 100 characters",
+  passwordRequired: "Enter your password",
+  passwordTooShort: "Password must be at least 8 characters",
+  passwordTooLong: "Password must be at most 128 characters",
+  csrfRejected: "This form has expired or came from another site. Go back, reload the page and try again.",
+  bodyTooLarge: "The request is too large (the limit is 64 KiB).",
+  notAForm: "Send the data as an HTML form (application/x-www-form-urlencoded or multipart/form-data).",
+  notFound: "We couldn't find that page.",
+  serverError: "Something went wrong",
+} as const;
+
+export type FlashKind = "success" | "info" | "error";
+export type Flash = { kind: FlashKind; text: string };

@@ -1,0 +1,51 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { useLoaderData } from "@remix-run/react";
+import { LogoutForm } from "~/components/logout-form";
+import { PRODUCT_NAME } from "~/messages";
+import { requireUser } from "~/utils/auth.server";
+
+export const meta: MetaFunction = () => [{ title: `Dashboard · ${PRODUCT_NAME}` }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  return {
+    firstName: user.firstName,
+    lastName: user.lastName,
+    email: user.email,
+    loginCount: user.loginCount,
+    previousLoginAt: user.loginCount > 1 ? (user.previousLoginAt?.toISOString() ?? null) : null,
+  };
+}
+
+// Fixed to UTC so the server's HTML and the browser's hydration agree.
+const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+
+export default function Dashboard() {
+  const user = useLoaderData<typeof loader>();
+  return (
+    <section className="card wide" aria-labelledby="dash-title">
+      <h1 id="dash-title">
+        Welcome, {user.firstName} {user.lastName}
+      </h1>
+      <ul className="facts">
+        <li>
+          <span className="fact-label">Email:</span> {user.email}
+        </li>
+        <li>
+          <span className="fact-label">Logins:</span> {user.loginCount}
+        </li>
+        <li>
+          {user.previousLoginAt ? (
+            <>
+              <span className="fact-label">Previous login:</span>{" "}
+              <time dateTime={user.previousLoginAt}>{dateFormat.format(new Date(user.previousLoginAt))} UTC</time>
+            </>
+          ) : (
+            "This is your first login"
+          )}
+        </li>
+      </ul>
+      <LogoutForm />
+    </section>
+  );
+}

@@ -1,0 +1,27 @@
+// For uptime monitors and deploy checks: one real query through Drizzle, no HTML, no session.
+import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
+import { getDb, schema } from "~/utils/db.server";
+
+const OK = "The app and database are working fine";
+const DOWN = "The database is not working";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  let status = 200;
+  try {
+    const { users } = schema;
+    await getDb(context.cloudflare.env).select({ id: users.id }).from(users).limit(1);
+  } catch (error) {
+    status = 503;
+    console.error(JSON.stringify({ event: "healthcheck_failed", error: describe(error) }));
+  }
+  return new Response(request.method === "HEAD" ? null : status === 200 ? OK : DOWN, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
+
+/** The driver's message (e.g. "no such table: users"), without a stack. */
+function describe(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -1,0 +1,74 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { data, redirect } from "@remix-run/cloudflare";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { Field, FormError, PasswordField } from "~/components/fields";
+import { useFormValidation } from "~/components/use-form-validation";
+import { messages, PRODUCT_NAME } from "~/messages";
+import { safeRedirect } from "~/safe-redirect";
+import { type FieldErrors, LoginSchema, validateForm } from "~/validation";
+import { logIn, requireAnonymous } from "~/utils/auth.server";
+import { readPostedForm } from "~/utils/form.server";
+
+export const meta: MetaFunction = () => [{ title: `Log in · ${PRODUCT_NAME}` }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireAnonymous(request, context);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const form = await readPostedForm(request, context);
+  const values = { email: String(form.get("email") ?? "") };
+  const result = validateForm(LoginSchema, form);
+  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
+  const cookie = await logIn(request, context.cloudflare.env, result.data);
+  if (!cookie) {
+    const errors: FieldErrors = { form: messages.invalidCredentials };
+    return data({ errors, values }, { status: 400 });
+  }
+  return redirect(safeRedirect(form.get("next")), { status: 303, headers: { "Set-Cookie": cookie } });
+}
+
+export default function Login() {
+  const result = useActionData<typeof action>();
+  const { formRef, onSubmit, errors } = useFormValidation(LoginSchema, result?.errors);
+  const submitting = useNavigation().state === "submitting";
+  const next = useSearchParams()[0].get("next");
+  return (
+    <section className="card" aria-labelledby="login-title">
+      <h1 id="login-title">Log in</h1>
+      <FormError error={errors.form} />
+      <Form method="post" action="/login/" noValidate ref={formRef} onSubmit={onSubmit}>
+        <AuthenticityTokenInput />
+        {next ? <input type="hidden" name="next" value={next} /> : null}
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          defaultValue={result?.values.email}
+          error={errors.email}
+        />
+        <PasswordField
+          label="Password"
+          name="password"
+          autoComplete="current-password"
+          required
+          error={errors.password}
+        />
+        <div className="checkbox">
+          <input id="remember_me" name="remember_me" type="checkbox" value="y" />
+          <label htmlFor="remember_me">Remember me</label>
+        </div>
+        <button type="submit" className="button block" disabled={submitting}>
+          {submitting ? "Logging in…" : "Log in"}
+        </button>
+      </Form>
+      <p className="card-footer">
+        <Link to="/register/">Need an account? Register</Link>
+      </p>
+    </section>
+  );
+}

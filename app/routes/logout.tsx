@@ -1,0 +1,29 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { redirect } from "@remix-run/cloudflare";
+import { LogoutForm } from "~/components/logout-form";
+import { PRODUCT_NAME } from "~/messages";
+import { getUser, logOut } from "~/utils/auth.server";
+import { readPostedForm } from "~/utils/form.server";
+
+export const meta: MetaFunction = () => [{ title: `Log out · ${PRODUCT_NAME}` }];
+
+// A GET never logs anyone out (links get prefetched and crawled): it only offers the button.
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  if (!(await getUser(request, context))) throw redirect("/login/");
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await readPostedForm(request, context);
+  return redirect("/", { status: 303, headers: { "Set-Cookie": await logOut(request, context) } });
+}
+
+export default function Logout() {
+  return (
+    <section className="card narrow" aria-labelledby="logout-title">
+      <h1 id="logout-title">Log out</h1>
+      <p>Log out of this browser?</p>
+      <LogoutForm />
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { data } from "@remix-run/cloudflare";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { Field, PasswordField } from "~/components/fields";
+import { useFormValidation } from "~/components/use-form-validation";
+import { config } from "~/config";
+import { messages, PRODUCT_NAME } from "~/messages";
+import { type FieldErrors, RegisterSchema, validateForm } from "~/validation";
+import { redirectWithFlash, registerUser, requireAnonymous } from "~/utils/auth.server";
+import { readPostedForm } from "~/utils/form.server";
+
+export const meta: MetaFunction = () => [{ title: `Register · ${PRODUCT_NAME}` }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireAnonymous(request, context);
+  return null;
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireAnonymous(request, context);
+  const form = await readPostedForm(request, context);
+  // Typed values come back so nobody retypes them; passwords never do.
+  const values = {
+    email: String(form.get("email") ?? ""),
+    first_name: String(form.get("first_name") ?? ""),
+    last_name: String(form.get("last_name") ?? ""),
+  };
+  const result = validateForm(RegisterSchema, form);
+  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
+  if (!(await registerUser(context.cloudflare.env, result.data))) {
+    const errors: FieldErrors = { email: messages.emailTaken };
+    return data({ errors, values }, { status: 400 });
+  }
+  return redirectWithFlash(request, context, "/login/", { kind: "success", text: messages.registered });
+}
+
+export default function Register() {
+  const result = useActionData<typeof action>();
+  const { formRef, onSubmit, errors } = useFormValidation(RegisterSchema, result?.errors);
+  const submitting = useNavigation().state === "submitting";
+  const { limits } = config;
+  return (
+    <section className="card" aria-labelledby="register-title">
+      <h1 id="register-title">Create your account</h1>
+      <Form method="post" action="/register/" noValidate ref={formRef} onSubmit={onSubmit}>
+        <AuthenticityTokenInput />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          maxLength={limits.emailMax}
+          defaultValue={result?.values.email}
+          error={errors.email}
+        />
+        <div className="field-row">
+          <Field
+            label="First name"
+            name="first_name"
+            autoComplete="given-name"
+            required
+            maxLength={limits.nameMax}
+            defaultValue={result?.values.first_name}
+            error={errors.first_name}
+          />
+          <Field
+            label="Last name"
+            name="last_name"
+            autoComplete="family-name"
+            required
+            maxLength={limits.nameMax}
+            defaultValue={result?.values.last_name}
+            error={errors.last_name}
+          />
+        </div>
+        <PasswordField
+          label="Password"
+          name="password"
+          autoComplete="new-password"
+          required
+          minLength={limits.passwordMin}
+          maxLength={limits.passwordMax}
+          error={errors.password}
+        />
+        <PasswordField
+          label="Confirm password"
+          name="confirm_password"
+          autoComplete="new-password"
+          required
+          error={errors.confirm_password}
+        />
+        <button type="submit" className="button block" disabled={submitting}>
+          {submitting ? "Registering…" : "Register"}
+        </button>
+      </Form>
+      <p className="card-footer">
+        <Link to="/login/">Have an account already? Log in</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,165 @@
+// The session lifecycle: who is signed in, the guards, and the login / register / logout flows.
+import { type AppLoadContext, redirect } from "@remix-run/cloudflare";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
+import { config } from "~/config";
+import { type Flash, messages } from "~/messages";
+import { safeRedirect } from "~/safe-redirect";
+import { getDb, schema } from "~/utils/db.server";
+import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "~/utils/password.server";
+import {
+  getCookieSession,
+  mintSessionToken,
+  newAnonymousCookie,
+  newSignedInCookie,
+  sessionIdFor,
+} from "~/utils/session.server";
+
+const { users, sessions } = schema;
+
+const signedInUserColumns = {
+  id: users.id,
+  email: users.email,
+  firstName: users.firstName,
+  lastName: users.lastName,
+  loginCount: users.loginCount,
+  lastLoginAt: users.lastLoginAt,
+  previousLoginAt: users.previousLoginAt,
+};
+
+export type SignedInUser = {
+  id: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  loginCount: number;
+  lastLoginAt: Date | null;
+  previousLoginAt: Date | null;
+  sessionId: string;
+};
+
+const currentUser = new WeakMap<AppLoadContext, Promise<SignedInUser | null>>();
+
+/** The signed-in user, or null. One D1 query (session joined to user), shared by every loader of the request. */
+export function getUser(request: Request, context: AppLoadContext): Promise<SignedInUser | null> {
+  let pending = currentUser.get(context);
+  if (!pending) {
+    pending = loadUser(request, context);
+    currentUser.set(context, pending);
+  }
+  return pending;
+}
+
+async function loadUser(request: Request, context: AppLoadContext): Promise<SignedInUser | null> {
+  const { session } = await getCookieSession(request, context);
+  const token = session.get("token");
+  if (!token) return null;
+  const sessionId = await sessionIdFor(token);
+  const row = await getDb(context.cloudflare.env)
+    .select(signedInUserColumns)
+    .from(sessions)
+    .innerJoin(users, eq(sessions.userId, users.id))
+    .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, new Date())))
+    .get();
+  return row ? { ...row, sessionId } : null;
+}
+
+/** The one guard for protected pages: signed out means a trip to the login page and back. */
+export async function requireUser(request: Request, context: AppLoadContext): Promise<SignedInUser> {
+  const user = await getUser(request, context);
+  if (user) return user;
+  const url = new URL(request.url);
+  // Single-fetch data requests arrive without the trailing slash; the user's URL had one.
+  const next = `${url.pathname.replace(/\/?$/, "/")}${url.search}`;
+  throw await redirectWithFlash(request, context, `/login/?${new URLSearchParams({ next })}`, {
+    kind: "info",
+    text: messages.loginRequired,
+  });
+}
+
+/** Pages for signed-out visitors send a signed-in one on to `next` (when safe) or the dashboard. */
+export async function requireAnonymous(request: Request, context: AppLoadContext): Promise<void> {
+  if (await getUser(request, context)) {
+    throw redirect(safeRedirect(new URL(request.url).searchParams.get("next")));
+  }
+}
+
+/** Sets a flash message on the browser's session and redirects (303, so a POST becomes a GET). */
+export async function redirectWithFlash(
+  request: Request,
+  context: AppLoadContext,
+  to: string,
+  flash: Flash,
+): Promise<Response> {
+  const { session, commit } = await getCookieSession(request, context);
+  session.flash("flash", flash);
+  return redirect(to, { status: 303, headers: { "Set-Cookie": await commit() } });
+}
+
+export type Registration = { email: string; first_name: string; last_name: string; password: string };
+
+/** Creates the user; false when the email is taken. The unique index decides, so racing twins can't both win. */
+export async function registerUser(env: Env, form: Registration): Promise<boolean> {
+  const created = await getDb(env)
+    .insert(users)
+    .values({
+      email: form.email,
+      firstName: form.first_name,
+      lastName: form.last_name,
+      passwordHash: hashPassword(form.password),
+      createdAt: new Date(),
+    })
+    .onConflictDoNothing({ target: users.email })
+    .returning({ id: users.id });
+  return created.length > 0;
+}
+
+/**
+ * Checks credentials and, when they hold, opens a NEW server-side session (the anonymous cookie's
+ * contents never become authenticated). Returns the Set-Cookie value, or null for bad credentials.
+ * Unknown emails cost one dummy verification, so both failures take about the same time.
+ */
+export async function logIn(
+  request: Request,
+  env: Env,
+  credentials: { email: string; password: string; remember: boolean },
+): Promise<string | null> {
+  const db = getDb(env);
+  const user = await db
+    .select({ id: users.id, passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.email, credentials.email))
+    .get();
+  const valid = user
+    ? verifyPassword(user.passwordHash, credentials.password)
+    : verifyDummyPassword(credentials.password);
+  if (!user || !valid) return null;
+
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + config.sessionMaxAgeSeconds * 1000);
+  const { token, id } = await mintSessionToken();
+  const rehashed = needsRehash(user.passwordHash) ? { passwordHash: hashPassword(credentials.password) } : {};
+  // One round trip, one transaction: record the login, open the session, sweep the user's stale ones.
+  await db.batch([
+    db
+      .update(users)
+      .set({
+        previousLoginAt: sql`${users.lastLoginAt}`,
+        lastLoginAt: now,
+        loginCount: sql`${users.loginCount} + 1`,
+        ...rehashed,
+      })
+      .where(eq(users.id, user.id)),
+    db.insert(sessions).values({ id, userId: user.id, createdAt: now, expiresAt, remember: credentials.remember }),
+    db.delete(sessions).where(and(eq(sessions.userId, user.id), lte(sessions.expiresAt, now))),
+  ]);
+  return newSignedInCookie(request, env, token, credentials.remember ? expiresAt.getTime() : undefined);
+}
+
+/** Deletes the server-side session (so a replayed cookie is dead) and returns a fresh anonymous cookie with the flash. */
+export async function logOut(request: Request, context: AppLoadContext): Promise<string> {
+  const { env } = context.cloudflare;
+  const { session } = await getCookieSession(request, context);
+  const token = session.get("token");
+  if (token) await getDb(env).delete(sessions).where(eq(sessions.id, await sessionIdFor(token)));
+  return newAnonymousCookie(request, env, { kind: "success", text: messages.loggedOut });
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { cloudflareDevProxyVitePlugin, vitePlugin as remix } from "@remix-run/dev";
+import { defineConfig, type Plugin } from "vite";
+
+declare module "@remix-run/cloudflare" {
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+/**
+ * The dev server renders in Node, where a `.wasm` import has no meaning: compile it there.
+ * Production builds leave `.wasm` imports to wrangler, which ships them as compiled modules.
+ */
+function wasmModulesInDev(): Plugin {
+  return {
+    name: "wasm-modules-in-dev",
+    apply: "serve",
+    enforce: "pre",
+    async resolveId(source, importer) {
+      if (!source.endsWith(".wasm")) return null;
+      const resolved = await this.resolve(source, importer, { skipSelf: true });
+      return resolved ? `\0wasm:${resolved.id}` : null;
+    },
+    load(id) {
+      if (!id.startsWith("\0wasm:")) return null;
+      const bytes = readFileSync(id.slice("\0wasm:".length)).toString("base64");
+      return `export default new WebAssembly.Module(Uint8Array.from(atob(${JSON.stringify(bytes)}), (c) => c.charCodeAt(0)));`;
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [
+    wasmModulesInDev(),
+    cloudflareDevProxyVitePlugin(),
+    remix({
+      future: {
+        v3_fetcherPersist: true,
+        v3_relativeSplatPath: true,
+        v3_throwAbortReason: true,
+        v3_singleFetch: true,
+        v3_lazyRouteDiscovery: true,
+      },
+    }),
+  ],
+  resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
+  build: {
+    // wrangler bundles the worker and turns the .wasm import into a compiled module.
+    rollupOptions: { external: [/\.wasm$/] },
+  },
+  ssr: {
+    // Bundle dependencies into the server build, so the worker needs nothing from node_modules at run time.
+    noExternal: true,
+    resolve: { conditions: ["workerd", "worker", "browser"], externalConditions: ["workerd", "worker"] },
+  },
+});

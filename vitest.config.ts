@@ -1,0 +1,30 @@
+import { fileURLToPath } from "node:url";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Tests run inside workerd against a real local D1 (Miniflare) with the real migrations applied.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url)));
+  return {
+    plugins: [
+      cloudflareTest({
+        main: "./app/worker.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            // Two secrets: the first signs, both verify (rotation is tested).
+            SESSION_SECRET: "test-secret-current-0123456789abcdef,test-secret-previous-0123456789abcdef",
+          },
+        },
+      }),
+    ],
+    resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
+    test: {
+      include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+      setupFiles: ["./tests/setup/apply-migrations.ts"],
+      // Remix's CommonJS build must be pre-bundled to load in workerd (STACK-NOTES, trap 3).
+      deps: { optimizer: { ssr: { enabled: true, include: ["@remix-run/cloudflare", "@remix-run/server-runtime"] } } },
+    },
+  };
+});
