@@ -6,3 +6,8 @@ interface Env {
   /** Comma-separated signing secrets; first signs, all verify. `.dev.vars` locally, `wrangler secret put` in production. */
   SESSION_SECRET?: string;
 }
+
+// workerd's constant-time comparison; the DOM lib's SubtleCrypto doesn't know it.
+interface SubtleCrypto {
+  timingSafeEqual(a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): boolean;
+}

@@ -67,7 +67,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <AuthenticityTokenProvider token={root?.csrf ?? ""}>
           <SiteHeader user={root?.user ?? null} />
           <main className="page">
-            {root?.flash ? <FlashBanner flash={root.flash} /> : null}
+            {root?.flash ? <FlashBanner key={root.flash.text} flash={root.flash} /> : null}
             {children}
           </main>
         </AuthenticityTokenProvider>
@@ -85,8 +85,7 @@ export default function App() {
 export function ErrorBoundary() {
   const error = useRouteError();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const message =
-    isRouteErrorResponse(error) && typeof error.data?.message === "string" ? error.data.message : null;
+  const message = isRouteErrorResponse(error) && typeof error.data?.message === "string" ? error.data.message : null;
   const title = errorTitle(status);
   return (
     <section className="card narrow" aria-labelledby="error-title">

@@ -43,8 +43,14 @@ export const LoginSchema = z.object({
   // unknown address get the same answer.
   email: requiredText(messages.emailRequired).trim().toLowerCase().min(1, messages.emailRequired),
   password: requiredText(messages.passwordRequired).min(1, messages.passwordRequired),
-  remember_me: z.string().optional().transform((value) => value !== undefined),
+  remember_me: z
+    .string()
+    .optional()
+    .transform((value) => value !== undefined),
 });
+
+export type RegisterForm = z.infer<typeof RegisterSchema>;
+export type LoginForm = z.infer<typeof LoginSchema>;
 
 export type FieldErrors = Partial<Record<string, string>>;
 

@@ -1,9 +1,9 @@
 // The Worker: static files never reach it (the [assets] binding serves them first);
 // everything else passes the request guard, then goes to Remix with the bindings as load context.
 import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
-// @ts-ignore: the server build exists once `npm run build` has run (npm test and npm start build first).
-import * as serverBuild from "../build/server";
 import { guardRequest } from "~/utils/request-guard.server";
+// @ts-expect-error: plain JS written by `npm run build` (untyped once built, missing before): its shape is ServerBuild.
+import * as serverBuild from "../build/server";
 
 const handleRemixRequest = createRequestHandler(serverBuild as unknown as ServerBuild);
 

@@ -24,9 +24,7 @@ export default function Dashboard() {
   const user = useLoaderData<typeof loader>();
   return (
     <section className="card wide" aria-labelledby="dash-title">
-      <h1 id="dash-title">
-        Welcome, {user.firstName} {user.lastName}
-      </h1>
+      <h1 id="dash-title">{`Welcome, ${user.firstName} ${user.lastName}`}</h1>
       <ul className="facts">
         <li>
           <span className="fact-label">Email:</span> {user.email}

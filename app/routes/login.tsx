@@ -6,9 +6,9 @@ import { Field, FormError, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { messages, PRODUCT_NAME } from "~/messages";
 import { safeRedirect } from "~/safe-redirect";
-import { type FieldErrors, LoginSchema, validateForm } from "~/validation";
 import { logIn, requireAnonymous } from "~/utils/auth.server";
 import { readPostedForm } from "~/utils/form.server";
+import { type FieldErrors, LoginSchema, validateForm } from "~/validation";
 
 export const meta: MetaFunction = () => [{ title: `Log in · ${PRODUCT_NAME}` }];
 

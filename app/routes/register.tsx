@@ -6,9 +6,9 @@ import { Field, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { config } from "~/config";
 import { messages, PRODUCT_NAME } from "~/messages";
-import { type FieldErrors, RegisterSchema, validateForm } from "~/validation";
 import { redirectWithFlash, registerUser, requireAnonymous } from "~/utils/auth.server";
 import { readPostedForm } from "~/utils/form.server";
+import { type FieldErrors, RegisterSchema, validateForm } from "~/validation";
 
 export const meta: MetaFunction = () => [{ title: `Register · ${PRODUCT_NAME}` }];
 
@@ -32,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const errors: FieldErrors = { email: messages.emailTaken };
     return data({ errors, values }, { status: 400 });
   }
-  return redirectWithFlash(request, context, "/login/", { kind: "success", text: messages.registered });
+  throw await redirectWithFlash(request, context, "/login/", { kind: "success", text: messages.registered });
 }
 
 export default function Register() {

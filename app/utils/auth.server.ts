@@ -13,6 +13,7 @@ import {
   newSignedInCookie,
   sessionIdFor,
 } from "~/utils/session.server";
+import type { LoginForm, RegisterForm } from "~/validation";
 
 const { users, sessions } = schema;
 
@@ -95,10 +96,8 @@ export async function redirectWithFlash(
   return redirect(to, { status: 303, headers: { "Set-Cookie": await commit() } });
 }
 
-export type Registration = { email: string; first_name: string; last_name: string; password: string };
-
 /** Creates the user; false when the email is taken. The unique index decides, so racing twins can't both win. */
-export async function registerUser(env: Env, form: Registration): Promise<boolean> {
+export async function registerUser(env: Env, form: RegisterForm): Promise<boolean> {
   const created = await getDb(env)
     .insert(users)
     .values({
@@ -118,11 +117,7 @@ export async function registerUser(env: Env, form: Registration): Promise<boolea
  * contents never become authenticated). Returns the Set-Cookie value, or null for bad credentials.
  * Unknown emails cost one dummy verification, so both failures take about the same time.
  */
-export async function logIn(
-  request: Request,
-  env: Env,
-  credentials: { email: string; password: string; remember: boolean },
-): Promise<string | null> {
+export async function logIn(request: Request, env: Env, credentials: LoginForm): Promise<string | null> {
   const db = getDb(env);
   const user = await db
     .select({ id: users.id, passwordHash: users.passwordHash })
@@ -149,10 +144,10 @@ export async function logIn(
         ...rehashed,
       })
       .where(eq(users.id, user.id)),
-    db.insert(sessions).values({ id, userId: user.id, createdAt: now, expiresAt, remember: credentials.remember }),
+    db.insert(sessions).values({ id, userId: user.id, createdAt: now, expiresAt, remember: credentials.remember_me }),
     db.delete(sessions).where(and(eq(sessions.userId, user.id), lte(sessions.expiresAt, now))),
   ]);
-  return newSignedInCookie(request, env, token, credentials.remember ? expiresAt.getTime() : undefined);
+  return newSignedInCookie(request, env, token, credentials.remember_me ? expiresAt.getTime() : undefined);
 }
 
 /** Deletes the server-side session (so a replayed cookie is dead) and returns a fresh anonymous cookie with the flash. */
@@ -160,6 +155,9 @@ export async function logOut(request: Request, context: AppLoadContext): Promise
   const { env } = context.cloudflare;
   const { session } = await getCookieSession(request, context);
   const token = session.get("token");
-  if (token) await getDb(env).delete(sessions).where(eq(sessions.id, await sessionIdFor(token)));
+  if (token)
+    await getDb(env)
+      .delete(sessions)
+      .where(eq(sessions.id, await sessionIdFor(token)));
   return newAnonymousCookie(request, env, { kind: "success", text: messages.loggedOut });
 }

@@ -7,8 +7,7 @@ import { config } from "~/config";
 const { argon2: params } = config;
 
 /** A real hash of a random, forgotten password: unknown emails verify against it, so they cost the same time. */
-const DUMMY_HASH =
-  "$argon2id$v=19$m=19456,t=2,p=1$r4Mj7r0u/TZJ79cObVQjQQ$eFpCC9oa7cYr72LSijNMaC6WHXVHgOXsi1O27HlZX4Y";
+const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$r4Mj7r0u/TZJ79cObVQjQQ$eFpCC9oa7cYr72LSijNMaC6WHXVHgOXsi1O27HlZX4Y";
 
 const CURRENT_PARAMS = `$argon2id$v=${Argon2Version.Version13}$m=${params.memoryKiB},t=${params.iterations},p=${params.parallelism}$`;
 

@@ -1,36 +1,50 @@
-// Checks that come before Remix sees a request: canonical slashed URLs, and the size and type
-// of request bodies (so no route ever reads more than the limit or a body it cannot parse).
+// Checks that come before Remix sees a request: canonical slashed URLs, cross-site posts, and the
+// size and type of request bodies (so no route reads more than the limit or a body it can't parse).
 import { config } from "~/config";
 import { messages } from "~/messages";
 
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
-/** A response that ends the request here, or the request (body buffered when it had one) to hand on. */
+/** A response that ends the request here, or the request (cleaned, body buffered) to hand on. */
 export async function guardRequest(request: Request): Promise<Request | Response> {
   const url = new URL(request.url);
   if (request.method === "GET" || request.method === "HEAD") {
     // `/login` → `/login/` with the query kept; files (`/favicon.ico`, `/x.data`) are left alone.
     const lastSegment = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
     if (lastSegment !== "" && !lastSegment.includes(".")) {
-      url.pathname += "/";
-      return new Response(null, { status: 308, headers: { Location: `${url.pathname}${url.search}` } });
+      return new Response(null, { status: 308, headers: { Location: `${url.pathname}/${url.search}` } });
     }
     return request;
   }
 
+  if (!isSameOrigin(request)) return errorPage(403, "Request refused", messages.csrfRejected);
   const declared = Number(request.headers.get("Content-Length") ?? "0");
-  if (declared > config.maxBodyBytes) return plainError(413, messages.bodyTooLarge);
-  const type = (request.headers.get("Content-Type") ?? "").split(";")[0].trim().toLowerCase();
-  if (!FORM_TYPES.includes(type)) return plainError(415, messages.notAForm);
+  if (declared > config.maxBodyBytes) return errorPage(413, "Too large", messages.bodyTooLarge);
+  const type = (request.headers.get("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (!FORM_TYPES.includes(type)) return errorPage(415, "Not a form", messages.notAForm);
 
   const body = await readAtMost(request, config.maxBodyBytes);
-  if (body === null) return plainError(413, messages.bodyTooLarge);
-  return new Request(request, { body });
+  if (body === null) return errorPage(413, "Too large", messages.bodyTooLarge);
+
+  // Remix compares Origin with (X-Forwarded-)Host and throws (a 500) on a mismatch. Nothing in front
+  // of a Worker sets X-Forwarded-Host, so a client-sent one is dropped, and Host is this URL's.
+  const headers = new Headers(request.headers);
+  headers.delete("X-Forwarded-Host");
+  headers.set("Host", url.host);
+  return new Request(request, { body, headers });
+}
+
+/** Browsers that send Sec-Fetch-Site or Origin must name this site; other clients rely on the CSRF token alone. */
+export function isSameOrigin(request: Request): boolean {
+  const site = request.headers.get("Sec-Fetch-Site");
+  if (site !== null && site !== "same-origin" && site !== "none") return false;
+  const origin = request.headers.get("Origin");
+  return origin === null || origin === new URL(request.url).origin;
 }
 
 /** The whole body, or null as soon as it grows past `limit` (a chunked body has no Content-Length to trust). */
-async function readAtMost(request: Request, limit: number): Promise<Uint8Array | null> {
-  if (!request.body) return new Uint8Array();
+async function readAtMost(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -44,7 +58,7 @@ async function readAtMost(request: Request, limit: number): Promise<Uint8Array |
     }
     chunks.push(value);
   }
-  const body = new Uint8Array(size);
+  const body = new Uint8Array(new ArrayBuffer(size));
   let offset = 0;
   for (const chunk of chunks) {
     body.set(chunk, offset);
@@ -53,9 +67,11 @@ async function readAtMost(request: Request, limit: number): Promise<Uint8Array |
   return body;
 }
 
-function plainError(status: number, message: string): Response {
-  return new Response(message, {
+/** A small self-contained page: these refusals happen before the app (and its layout) runs. */
+function errorPage(status: number, title: string, message: string): Response {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body><main><h1>${title}</h1><p>${message}</p><p><a href="/">Go to the home page</a></p></main></body></html>`;
+  return new Response(html, {
     status,
-    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+    headers: { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" },
   });
 }

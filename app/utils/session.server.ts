@@ -19,7 +19,9 @@ export type CookieSession = Session<SessionData, FlashData>;
 
 export class MissingSecretError extends Error {
   constructor() {
-    super("SESSION_SECRET is not set: run `wrangler secret put SESSION_SECRET` (locally, `npm start` writes .dev.vars)");
+    super(
+      "SESSION_SECRET is not set: run `wrangler secret put SESSION_SECRET` (locally, `npm start` writes .dev.vars)",
+    );
   }
 }
 
@@ -71,10 +73,7 @@ async function openCookieSession(request: Request, env: Env): Promise<RequestSes
 }
 
 /** Serialises a session. Remembered sessions keep their Max-Age; the rest end with the browser. */
-export function commitCookie(
-  storage: ReturnType<typeof storageFor>,
-  session: CookieSession,
-): Promise<string> {
+export function commitCookie(storage: ReturnType<typeof storageFor>, session: CookieSession): Promise<string> {
   const rememberUntil = session.get("rememberUntil");
   if (rememberUntil === undefined) return storage.commitSession(session);
   const maxAge = Math.max(0, Math.floor((rememberUntil - Date.now()) / 1000));

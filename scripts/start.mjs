@@ -1,0 +1,45 @@
+// `npm start`: build, migrate the local D1, make sure a local secret exists, then serve the built
+// worker in workerd with `wrangler dev` on $PORT (default 8787) and print the URL.
+import { spawn, spawnSync } from "node:child_process";
+
+const port = process.env.PORT ?? "8787";
+const extraVars = process.env.RATE_LIMITS ? ["--var", `RATE_LIMITS:${process.env.RATE_LIMITS}`] : [];
+// Tests and benchmarks point this at a fresh folder to start from an empty local D1.
+const persist = process.env.PERSIST_TO ? ["--persist-to", process.env.PERSIST_TO] : [];
+
+function run(command, args) {
+  const result = spawnSync(command, args, { stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+run("node", ["scripts/dev-vars.mjs"]);
+run("npx", ["remix", "vite:build"]);
+run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persist]);
+
+const server = spawn(
+  "npx",
+  [
+    "wrangler",
+    "dev",
+    "--port",
+    port,
+    "--ip",
+    "127.0.0.1",
+    "--show-interactive-dev-session=false",
+    ...persist,
+    ...extraVars,
+  ],
+  { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, CI: "true" } },
+);
+
+let announced = false;
+server.stdout.on("data", (chunk) => {
+  process.stdout.write(chunk);
+  if (!announced && /Ready on/.test(chunk.toString())) {
+    announced = true;
+    console.log(`\n  Edge Auth is running at http://localhost:${port}/  (Ctrl+C to stop)\n`);
+  }
+});
+
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code) => process.exit(code ?? 0));
