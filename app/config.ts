@@ -14,6 +14,13 @@ export const config = {
   maxBodyBytes: 64 * 1024,
   /** argon2id with OWASP's first recommended set: 19 MiB, 2 passes, 1 lane. */
   argon2: { memoryKiB: 19456, iterations: 2, parallelism: 1, saltBytes: 16, hashBytes: 32 },
+  /**
+   * Failed logins per account before it is locked for the rest of the window: 5 per 15 minutes is
+   * at most 20 an hour, inside OWASP's "no more than 100 failed attempts per hour" per account.
+   */
+  loginThrottle: { maxFailures: 5, windowMs: 15 * 60 * 1000 },
+  /** Login and register POSTs per client IP per minute; must match [[ratelimits]] in wrangler.toml. */
+  ipRateLimit: { limit: 10, periodSeconds: 60 },
   /** Field limits from SPEC; RFC 5321 caps an address at 254 characters. */
   limits: { emailMax: 254, nameMax: 100, passwordMin: 8, passwordMax: 128 },
 } as const;

@@ -5,6 +5,10 @@ interface Env {
   DB: D1Database;
   /** Comma-separated signing secrets; first signs, all verify. `.dev.vars` locally, `wrangler secret put` in production. */
   SESSION_SECRET?: string;
+  /** Per-IP limit on login and register POSTs: [[ratelimits]] in wrangler.toml. */
+  AUTH_RATE_LIMITER: RateLimit;
+  /** "off" skips the per-IP limit: a local-only switch for load tests from one address (npm start honours it). */
+  RATE_LIMITS?: string;
 }
 
 // workerd's constant-time comparison; the DOM lib's SubtleCrypto doesn't know it.

@@ -2,6 +2,8 @@
 declare module "@remix-run/cloudflare" {
   interface AppLoadContext {
     cloudflare: { env: Env; ctx: Pick<ExecutionContext, "waitUntil" | "passThroughOnException"> };
+    /** This request's CSP nonce (set by the worker; absent under the Vite dev server, which sends no CSP). */
+    cspNonce?: string;
   }
 }
 

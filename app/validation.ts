@@ -25,8 +25,15 @@ export const NewPasswordSchema = requiredText(messages.passwordRequired)
   .min(limits.passwordMin, messages.passwordTooShort)
   .max(limits.passwordMax, messages.passwordTooLong);
 
+/**
+ * A field people never see or fill (hidden, out of the tab order, no autofill-matching name):
+ * bots that fill every input trip it and get the ordinary invalid-form answer.
+ */
+export const HONEYPOT_FIELD = "leave_this_blank";
+
 export const RegisterSchema = z
   .object({
+    [HONEYPOT_FIELD]: z.string().max(0, messages.honeypotFilled).optional(),
     email: EmailSchema,
     first_name: NameSchema(messages.firstNameRequired),
     last_name: NameSchema(messages.lastNameRequired),

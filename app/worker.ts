@@ -1,7 +1,11 @@
-// The Worker: static files never reach it (the [assets] binding serves them first);
-// everything else passes the request guard, then goes to Remix with the bindings as load context.
+// The Worker: static files never reach it (the [assets] binding serves them first). Every other
+// request passes the request guard, then goes to Remix with the bindings as load context, and
+// every response leaves with the security headers.
 import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
+import { sweepExpired } from "~/utils/cleanup.server";
+import { randomToken } from "~/utils/crypto.server";
 import { guardRequest } from "~/utils/request-guard.server";
+import { withSecurityHeaders } from "~/utils/security-headers.server";
 // @ts-expect-error: plain JS written by `npm run build` (untyped once built, missing before): its shape is ServerBuild.
 import * as serverBuild from "../build/server";
 
@@ -9,11 +13,14 @@ const handleRemixRequest = createRequestHandler(serverBuild as unknown as Server
 
 export default {
   async fetch(request, env, ctx) {
-    const guarded = await guardRequest(request);
-    if (guarded instanceof Response) return guarded;
-    const response = await handleRemixRequest(guarded, { cloudflare: { env, ctx } });
-    // Pages carry CSRF tokens and personal data: no shared or browser cache may keep them.
-    if (!response.headers.has("Cache-Control")) response.headers.set("Cache-Control", "no-store");
-    return response;
+    const cspNonce = randomToken(16);
+    const guarded = await guardRequest(request, env);
+    const response =
+      guarded instanceof Response ? guarded : await handleRemixRequest(guarded, { cloudflare: { env, ctx }, cspNonce });
+    return withSecurityHeaders(response, request, cspNonce);
+  },
+
+  async scheduled(_controller, env) {
+    await sweepExpired(env);
   },
 } satisfies ExportedHandler<Env>;

@@ -35,5 +35,17 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_expires_at_idx").on(t.expiresAt)],
 );
 
+// Failed logins per account, counted where every isolate and location sees them. Keyed by the
+// SHA-256 of the normalised email: attempts on addresses that have no account store no address.
+export const loginFailures = sqliteTable(
+  "login_failures",
+  {
+    emailHash: text("email_hash").primaryKey(),
+    failures: integer("failures").notNull(),
+    windowStartedAt: integer("window_started_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("login_failures_window_started_at_idx").on(t.windowStartedAt)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;

@@ -8,6 +8,7 @@ import { messages, PRODUCT_NAME } from "~/messages";
 import { safeRedirect } from "~/safe-redirect";
 import { logIn, requireAnonymous } from "~/utils/auth.server";
 import { readPostedForm } from "~/utils/form.server";
+import { tooManyRequests, withinIpRateLimit } from "~/utils/rate-limit.server";
 import { type FieldErrors, LoginSchema, validateForm } from "~/validation";
 
 export const meta: MetaFunction = () => [{ title: `Log in · ${PRODUCT_NAME}` }];
@@ -18,16 +19,22 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  const { env } = context.cloudflare;
   const form = await readPostedForm(request, context);
   const values = { email: String(form.get("email") ?? "") };
+  if (!(await withinIpRateLimit(request, env))) return tooManyRequests(values);
   const result = validateForm(LoginSchema, form);
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  const cookie = await logIn(request, context.cloudflare.env, result.data);
-  if (!cookie) {
-    const errors: FieldErrors = { form: messages.invalidCredentials };
-    return data({ errors, values }, { status: 400 });
+  const login = await logIn(request, env, result.data);
+  if (login.ok) {
+    throw redirect(safeRedirect(form.get("next")), { status: 303, headers: { "Set-Cookie": login.cookie } });
   }
-  return redirect(safeRedirect(form.get("next")), { status: 303, headers: { "Set-Cookie": cookie } });
+  if (login.reason === "locked") {
+    const minutes = login.retryAfterMinutes;
+    return tooManyRequests(values, messages.tooManyAttempts(minutes), minutes * 60);
+  }
+  const errors: FieldErrors = { form: messages.invalidCredentials };
+  return data({ errors, values }, { status: 400 });
 }
 
 export default function Login() {

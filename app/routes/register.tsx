@@ -8,7 +8,9 @@ import { config } from "~/config";
 import { messages, PRODUCT_NAME } from "~/messages";
 import { redirectWithFlash, registerUser, requireAnonymous } from "~/utils/auth.server";
 import { readPostedForm } from "~/utils/form.server";
-import { type FieldErrors, RegisterSchema, validateForm } from "~/validation";
+import { passwordPolicyError } from "~/utils/password-policy.server";
+import { tooManyRequests, withinIpRateLimit } from "~/utils/rate-limit.server";
+import { type FieldErrors, HONEYPOT_FIELD, RegisterSchema, validateForm } from "~/validation";
 
 export const meta: MetaFunction = () => [{ title: `Register · ${PRODUCT_NAME}` }];
 
@@ -18,6 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
+  const { env } = context.cloudflare;
   await requireAnonymous(request, context);
   const form = await readPostedForm(request, context);
   // Typed values come back so nobody retypes them; passwords never do.
@@ -26,9 +29,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
     first_name: String(form.get("first_name") ?? ""),
     last_name: String(form.get("last_name") ?? ""),
   };
+  if (!(await withinIpRateLimit(request, env))) return tooManyRequests(values);
   const result = validateForm(RegisterSchema, form);
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  if (!(await registerUser(context.cloudflare.env, result.data))) {
+  const policyError = passwordPolicyError(result.data.password, result.data.email);
+  if (policyError) {
+    const errors: FieldErrors = { password: policyError };
+    return data({ errors, values }, { status: 400 });
+  }
+  if ((await registerUser(request, env, result.data)) === null) {
     const errors: FieldErrors = { email: messages.emailTaken };
     return data({ errors, values }, { status: 400 });
   }
@@ -91,6 +100,13 @@ export default function Register() {
           required
           error={errors.confirm_password}
         />
+        {/* The honeypot: invisible, unreachable by keyboard, ignored by assistive technology and autofill. */}
+        <div className="honeypot" aria-hidden="true">
+          <label>
+            Leave this field empty
+            <input type="text" name={HONEYPOT_FIELD} tabIndex={-1} autoComplete="off" defaultValue="" />
+          </label>
+        </div>
         <button type="submit" className="button block" disabled={submitting}>
           {submitting ? "Registering…" : "Register"}
         </button>

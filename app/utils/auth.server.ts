@@ -4,7 +4,9 @@ import { and, eq, gt, lte, sql } from "drizzle-orm";
 import { config } from "~/config";
 import { type Flash, messages } from "~/messages";
 import { safeRedirect } from "~/safe-redirect";
+import { audit } from "~/utils/audit.server";
 import { getDb, schema } from "~/utils/db.server";
+import { clearFailures, failuresFor, lockRemainingMs, recordFailure, throttleKey } from "~/utils/login-throttle.server";
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "~/utils/password.server";
 import {
   getCookieSession,
@@ -96,9 +98,9 @@ export async function redirectWithFlash(
   return redirect(to, { status: 303, headers: { "Set-Cookie": await commit() } });
 }
 
-/** Creates the user; false when the email is taken. The unique index decides, so racing twins can't both win. */
-export async function registerUser(env: Env, form: RegisterForm): Promise<boolean> {
-  const created = await getDb(env)
+/** Creates the user and returns its id; null when the email is taken. The unique index decides, so racing twins can't both win. */
+export async function registerUser(request: Request, env: Env, form: RegisterForm): Promise<number | null> {
+  const [created] = await getDb(env)
     .insert(users)
     .values({
       email: form.email,
@@ -109,31 +111,54 @@ export async function registerUser(env: Env, form: RegisterForm): Promise<boolea
     })
     .onConflictDoNothing({ target: users.email })
     .returning({ id: users.id });
-  return created.length > 0;
+  if (created) await audit("register", request, env, created.id);
+  return created?.id ?? null;
 }
+
+export type LoginResult =
+  | { ok: true; cookie: string }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "locked"; retryAfterMinutes: number };
 
 /**
  * Checks credentials and, when they hold, opens a NEW server-side session (the anonymous cookie's
- * contents never become authenticated). Returns the Set-Cookie value, or null for bad credentials.
- * Unknown emails cost one dummy verification, so both failures take about the same time.
+ * contents never become authenticated). Unknown emails cost one dummy verification, so both kinds
+ * of failure take about the same time; a locked account is refused before any verification.
+ * Two D1 round trips either way: one read (user and failure count together), one write.
  */
-export async function logIn(request: Request, env: Env, credentials: LoginForm): Promise<string | null> {
+export async function logIn(request: Request, env: Env, credentials: LoginForm): Promise<LoginResult> {
   const db = getDb(env);
-  const user = await db
-    .select({ id: users.id, passwordHash: users.passwordHash })
-    .from(users)
-    .where(eq(users.email, credentials.email))
-    .get();
+  const now = new Date();
+  const key = await throttleKey(credentials.email);
+  const [[user], [failures]] = await db.batch([
+    db
+      .select({ id: users.id, passwordHash: users.passwordHash })
+      .from(users)
+      .where(eq(users.email, credentials.email))
+      .limit(1),
+    failuresFor(db, key),
+  ]);
+
+  const lockedForMs = lockRemainingMs(failures, now);
+  if (lockedForMs > 0) {
+    await audit("login_locked", request, env, user?.id);
+    return { ok: false, reason: "locked", retryAfterMinutes: Math.ceil(lockedForMs / 60_000) };
+  }
+
   const valid = user
     ? verifyPassword(user.passwordHash, credentials.password)
     : verifyDummyPassword(credentials.password);
-  if (!user || !valid) return null;
+  if (!user || !valid) {
+    await recordFailure(db, key, now);
+    await audit("login_failure", request, env, user?.id);
+    return { ok: false, reason: "invalid" };
+  }
 
-  const now = new Date();
   const expiresAt = new Date(now.getTime() + config.sessionMaxAgeSeconds * 1000);
   const { token, id } = await mintSessionToken();
   const rehashed = needsRehash(user.passwordHash) ? { passwordHash: hashPassword(credentials.password) } : {};
-  // One round trip, one transaction: record the login, open the session, sweep the user's stale ones.
+  // One round trip, one transaction: record the login, open the session, sweep the user's
+  // expired sessions and reset the failure count.
   await db.batch([
     db
       .update(users)
@@ -146,8 +171,16 @@ export async function logIn(request: Request, env: Env, credentials: LoginForm):
       .where(eq(users.id, user.id)),
     db.insert(sessions).values({ id, userId: user.id, createdAt: now, expiresAt, remember: credentials.remember_me }),
     db.delete(sessions).where(and(eq(sessions.userId, user.id), lte(sessions.expiresAt, now))),
+    clearFailures(db, key),
   ]);
-  return newSignedInCookie(request, env, token, credentials.remember_me ? expiresAt.getTime() : undefined);
+  await audit("login_success", request, env, user.id);
+  const cookie = await newSignedInCookie(
+    request,
+    env,
+    token,
+    credentials.remember_me ? expiresAt.getTime() : undefined,
+  );
+  return { ok: true, cookie };
 }
 
 /** Deletes the server-side session (so a replayed cookie is dead) and returns a fresh anonymous cookie with the flash. */
@@ -155,9 +188,12 @@ export async function logOut(request: Request, context: AppLoadContext): Promise
   const { env } = context.cloudflare;
   const { session } = await getCookieSession(request, context);
   const token = session.get("token");
-  if (token)
-    await getDb(env)
+  if (token) {
+    const [ended] = await getDb(env)
       .delete(sessions)
-      .where(eq(sessions.id, await sessionIdFor(token)));
+      .where(eq(sessions.id, await sessionIdFor(token)))
+      .returning({ userId: sessions.userId });
+    if (ended) await audit("logout", request, env, ended.userId);
+  }
   return newAnonymousCookie(request, env, { kind: "success", text: messages.loggedOut });
 }

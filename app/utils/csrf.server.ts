@@ -4,6 +4,7 @@
 import { type AppLoadContext, data } from "@remix-run/cloudflare";
 import { config } from "~/config";
 import { messages } from "~/messages";
+import { audit } from "~/utils/audit.server";
 import { randomToken, secretsEqual } from "~/utils/crypto.server";
 import type { CookieSession } from "~/utils/session.server";
 import { getCookieSession } from "~/utils/session.server";
@@ -26,5 +27,8 @@ export async function requireCsrf(request: Request, context: AppLoadContext, for
   const expected = session.get("csrf");
   const sent = form.get(CSRF_FIELD);
   const valid = typeof expected === "string" && typeof sent === "string" && secretsEqual(sent, expected);
-  if (!valid) throw data({ message: messages.csrfRejected }, { status: 403 });
+  if (!valid) {
+    await audit("csrf_rejected", request, context.cloudflare.env);
+    throw data({ message: messages.csrfRejected }, { status: 403 });
+  }
 }

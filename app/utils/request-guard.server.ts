@@ -2,12 +2,21 @@
 // size and type of request bodies (so no route reads more than the limit or a body it can't parse).
 import { config } from "~/config";
 import { messages } from "~/messages";
+import { audit } from "~/utils/audit.server";
 
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
+/** Every route serves GET and HEAD; forms POST. Anything else would reach Remix as an action call. */
+const ALLOWED_METHODS = ["GET", "HEAD", "POST"];
+
 /** A response that ends the request here, or the request (cleaned, body buffered) to hand on. */
-export async function guardRequest(request: Request): Promise<Request | Response> {
+export async function guardRequest(request: Request, env: Env): Promise<Request | Response> {
   const url = new URL(request.url);
+  if (!ALLOWED_METHODS.includes(request.method)) {
+    const response = errorPage(405, "Method not allowed", messages.methodNotAllowed);
+    response.headers.set("Allow", ALLOWED_METHODS.join(", "));
+    return response;
+  }
   if (request.method === "GET" || request.method === "HEAD") {
     // `/login` → `/login/` with the query kept; files (`/favicon.ico`, `/x.data`) are left alone.
     const lastSegment = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
@@ -17,7 +26,10 @@ export async function guardRequest(request: Request): Promise<Request | Response
     return request;
   }
 
-  if (!isSameOrigin(request)) return errorPage(403, "Request refused", messages.csrfRejected);
+  if (!isSameOrigin(request)) {
+    await audit("csrf_rejected", request, env);
+    return errorPage(403, "Request refused", messages.csrfRejected);
+  }
   const declared = Number(request.headers.get("Content-Length") ?? "0");
   if (declared > config.maxBodyBytes) return errorPage(413, "Too large", messages.bodyTooLarge);
   const type = (request.headers.get("Content-Type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";

@@ -5,6 +5,7 @@ import { type AppLoadContext, createCookieSessionStorage, type Session } from "@
 import { config } from "~/config";
 import type { Flash } from "~/messages";
 import { randomToken, sha256Hex } from "~/utils/crypto.server";
+import { sessionSecrets } from "~/utils/secrets.server";
 
 export type SessionData = {
   /** The bearer token of a signed-in session; its hash is the `sessions.id`. */
@@ -16,24 +17,6 @@ export type SessionData = {
 type FlashData = { flash: Flash };
 
 export type CookieSession = Session<SessionData, FlashData>;
-
-export class MissingSecretError extends Error {
-  constructor() {
-    super(
-      "SESSION_SECRET is not set: run `wrangler secret put SESSION_SECRET` (locally, `npm start` writes .dev.vars)",
-    );
-  }
-}
-
-/** The signing secrets, first one signs. Never a built-in fallback. */
-export function sessionSecrets(env: Env): string[] {
-  const secrets = (env.SESSION_SECRET ?? "")
-    .split(",")
-    .map((secret) => secret.trim())
-    .filter(Boolean);
-  if (secrets.length === 0) throw new MissingSecretError();
-  return secrets;
-}
 
 // Bindings and secrets exist only per request on Workers, so storage is built per request.
 function storageFor(request: Request, env: Env) {

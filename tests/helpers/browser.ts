@@ -12,10 +12,13 @@ export class TestBrowser {
   csrf: string | null = null;
   /** The Set-Cookie headers of the last response, raw. */
   lastSetCookies: string[] = [];
+  /** Each browser is its own client (as Cloudflare would say in CF-Connecting-IP), so per-IP limits apply per browser. */
+  readonly ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size > 0 && !headers.has("Cookie")) headers.set("Cookie", this.cookieHeader());
+    if (!headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", this.ip);
     const response = await SELF.fetch(new URL(path, ORIGIN).toString(), { redirect: "manual", ...init, headers });
     this.lastSetCookies = response.headers.getSetCookie();
     for (const line of this.lastSetCookies) this.store(line);
