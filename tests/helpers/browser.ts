@@ -13,7 +13,7 @@ export class TestBrowser {
   /** The Set-Cookie headers of the last response, raw. */
   lastSetCookies: string[] = [];
   /** Each browser is its own client (as Cloudflare would say in CF-Connecting-IP), so per-IP limits apply per browser. */
-  readonly ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+  readonly ip = `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
