@@ -24,7 +24,7 @@ export default defineConfig(async () => {
       include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
       setupFiles: ["./tests/setup/apply-migrations.ts"],
       // Audit lines are asserted where they matter; elsewhere they are noise.
-      onConsoleLog: (log) => !log.startsWith('{"time"'),
+      onConsoleLog: (log: string) => !log.startsWith('{"time"'),
       // Remix's CommonJS build must be pre-bundled to load in workerd (STACK-NOTES, trap 3).
       deps: { optimizer: { ssr: { enabled: true, include: ["@remix-run/cloudflare", "@remix-run/server-runtime"] } } },
     },

@@ -1,5 +1,5 @@
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/cloudflare";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToReadableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
@@ -35,8 +35,10 @@ export default async function handleRequest(
 }
 
 // One line per error: what and where, never the stack (it would land in shared logs).
+// Client errors (405 for a POST to a page without a form, ...) are answers, not faults.
 export const handleError: HandleErrorFunction = (error, { request }) => {
-  if (!request.signal.aborted) logError(error, request);
+  if (request.signal.aborted || (isRouteErrorResponse(error) && error.status < 500)) return;
+  logError(error, request);
 };
 
 function logError(error: unknown, request: Request) {

@@ -8,10 +8,12 @@ import { messages, PRODUCT_NAME } from "~/messages";
 import { safeRedirect } from "~/safe-redirect";
 import { logIn, requireAnonymous } from "~/utils/auth.server";
 import { readPostedForm } from "~/utils/form.server";
-import { tooManyRequests, withinIpRateLimit } from "~/utils/rate-limit.server";
+import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/utils/rate-limit.server";
 import { type FieldErrors, LoginSchema, validateForm } from "~/validation";
 
 export const meta: MetaFunction = () => [{ title: `Log in · ${PRODUCT_NAME}` }];
+
+export const headers = keepRetryAfter;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireAnonymous(request, context);

@@ -9,10 +9,12 @@ import { messages, PRODUCT_NAME } from "~/messages";
 import { redirectWithFlash, registerUser, requireAnonymous } from "~/utils/auth.server";
 import { readPostedForm } from "~/utils/form.server";
 import { passwordPolicyError } from "~/utils/password-policy.server";
-import { tooManyRequests, withinIpRateLimit } from "~/utils/rate-limit.server";
+import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/utils/rate-limit.server";
 import { type FieldErrors, HONEYPOT_FIELD, RegisterSchema, validateForm } from "~/validation";
 
 export const meta: MetaFunction = () => [{ title: `Register · ${PRODUCT_NAME}` }];
+
+export const headers = keepRetryAfter;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireAnonymous(request, context);

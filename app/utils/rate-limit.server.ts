@@ -1,6 +1,6 @@
 // The per-IP limit on login and register POSTs, by the Workers rate-limiting binding, and the
 // 429 answer both forms give when a limit (per IP, or per account) holds.
-import { data } from "@remix-run/cloudflare";
+import { data, type HeadersFunction } from "@remix-run/cloudflare";
 import { config } from "~/config";
 import { messages } from "~/messages";
 import { audit } from "~/utils/audit.server";
@@ -25,3 +25,9 @@ export function tooManyRequests<Values>(
   const errors: FieldErrors = { form: message };
   return data({ errors, values }, { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } });
 }
+
+/** Route `headers` export: a document response keeps the action's Retry-After (Remix passes only cookies on its own). */
+export const keepRetryAfter: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};

@@ -1,0 +1,86 @@
+// Per-IP limits on login and register POSTs (the [[ratelimits]] binding), keyed by CF-Connecting-IP.
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../../app/worker";
+import { newUser, ORIGIN, TestBrowser, textOf } from "../../helpers/browser";
+
+/**
+ * Posts until the first 429 (at most 21 posts: the limiter's windows are fixed, so a window may
+ * roll over once mid-test, but never twice in a few seconds). Returns the posts before it and the 429.
+ */
+async function postUntilLimited(
+  browser: TestBrowser,
+  path: string,
+  fields: () => Record<string, string>,
+  init: () => RequestInit = () => ({}),
+) {
+  for (let sent = 0; sent < 21; sent++) {
+    const posted = fields();
+    const result = await browser.post(path, posted, init());
+    if (result.response.status === 429) return { allowed: sent, limited: result, posted };
+  }
+  throw new Error(`no 429 after 21 posts to ${path}`);
+}
+
+const failedLogin = () => ({ email: newUser().email ?? "", password: "wrong password!" });
+
+describe("per-IP rate limit", () => {
+  it("allows 10 login posts a minute from one IP, then answers 429 with Retry-After and keeps the form", async () => {
+    const browser = new TestBrowser();
+    await browser.get("/login/");
+    const { allowed, limited, posted } = await postUntilLimited(browser, "/login/", failedLogin);
+    expect(allowed).toBeGreaterThanOrEqual(10);
+    expect(limited.response.headers.get("Retry-After")).toBe("60");
+    expect(textOf(limited.html)).toContain("Too many requests from your network");
+    expect(limited.html).toContain(`value="${posted.email}"`);
+    expect(limited.html).toContain('name="password"');
+  });
+
+  it("limits registration too, per IP: another client is not affected", async () => {
+    const busy = new TestBrowser();
+    await busy.get("/register/");
+    const { allowed } = await postUntilLimited(busy, "/register/", () => newUser({ password: "short" }));
+    expect(allowed).toBeGreaterThanOrEqual(10);
+
+    const other = new TestBrowser();
+    await other.get("/register/");
+    expect((await other.post("/register/", newUser())).response.status).toBe(303);
+  });
+
+  it("keys on CF-Connecting-IP, not on headers a client can set", async () => {
+    const browser = new TestBrowser();
+    await browser.get("/login/");
+    let n = 0;
+    const spoofed = () => ({ headers: { "X-Forwarded-For": `203.0.113.${++n}`, "X-Real-IP": `203.0.113.${n}` } });
+    const { allowed } = await postUntilLimited(browser, "/login/", failedLogin, spoofed);
+    expect(allowed).toBeLessThanOrEqual(20);
+  });
+
+  it("RATE_LIMITS=off (the local switch) skips the per-IP limit", async () => {
+    const browser = new TestBrowser();
+    await browser.get("/login/");
+    const local = { ...env, RATE_LIMITS: "off" };
+    for (let i = 0; i < 12; i++) {
+      const body = new URLSearchParams({
+        csrf: browser.csrf ?? "",
+        email: newUser().email ?? "",
+        password: "nope nope",
+      });
+      const request = new Request(`${ORIGIN}/login/`, {
+        method: "POST",
+        body,
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Cookie: browser.cookieHeader(),
+          "CF-Connecting-IP": browser.ip,
+          Origin: ORIGIN,
+        },
+      });
+      const ctx = createExecutionContext();
+      const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, local, ctx);
+      await waitOnExecutionContext(ctx);
+      expect(response.status).toBe(400);
+    }
+  });
+});
