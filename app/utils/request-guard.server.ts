@@ -6,6 +6,9 @@ import { audit } from "~/utils/audit.server";
 
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
+/** Where Remix's lazy route discovery asks for the routes of a path it has not seen yet. */
+const REMIX_MANIFEST_PATH = "/__manifest";
+
 /** Every route serves GET and HEAD; forms POST. Anything else would reach Remix as an action call. */
 const ALLOWED_METHODS = ["GET", "HEAD", "POST"];
 
@@ -18,9 +21,10 @@ export async function guardRequest(request: Request, env: Env): Promise<Request 
     return response;
   }
   if (request.method === "GET" || request.method === "HEAD") {
-    // `/login` → `/login/` with the query kept; files (`/favicon.ico`, `/x.data`) are left alone.
+    // `/login` → `/login/` with the query kept; files (`/favicon.ico`, `/x.data`) and Remix's
+    // route-discovery endpoint are left alone.
     const lastSegment = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
-    if (lastSegment !== "" && !lastSegment.includes(".")) {
+    if (lastSegment !== "" && !lastSegment.includes(".") && url.pathname !== REMIX_MANIFEST_PATH) {
       return new Response(null, { status: 308, headers: { Location: `${url.pathname}/${url.search}` } });
     }
     return request;

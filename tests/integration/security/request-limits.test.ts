@@ -75,3 +75,14 @@ describe("bodies", () => {
     expect(response.status).toBe(415);
   });
 });
+
+describe("Remix's own endpoints", () => {
+  it("serves route discovery at /__manifest without the slash redirect", async () => {
+    const page = await (await SELF.fetch("http://localhost/")).text();
+    const version = /"version":\s*"([0-9a-f]+)"/.exec(page)?.[1];
+    expect(version).toBeTruthy();
+    const response = await SELF.fetch(`http://localhost/__manifest?p=%2Flogin%2F&version=${version}`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toHaveProperty(["routes/login"]);
+  });
+});
