@@ -31,7 +31,7 @@ function wasmModulesInDev(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   plugins: [
     wasmModulesInDev(),
     cloudflareDevProxyVitePlugin(),
@@ -50,9 +50,13 @@ export default defineConfig({
     // wrangler bundles the worker and turns the .wasm import into a compiled module.
     rollupOptions: { external: [/\.wasm$/] },
   },
-  ssr: {
-    // Bundle dependencies into the server build, so the worker needs nothing from node_modules at run time.
-    noExternal: true,
-    resolve: { conditions: ["workerd", "worker", "browser"], externalConditions: ["workerd", "worker"] },
-  },
-});
+  // The build targets workerd: dependencies bundled in, with their Workers builds. The dev server
+  // renders in Node, which loads dependencies itself.
+  ssr:
+    command === "build"
+      ? {
+          noExternal: true,
+          resolve: { conditions: ["workerd", "worker", "browser"], externalConditions: ["workerd", "worker"] },
+        }
+      : undefined,
+}));
