@@ -34,7 +34,10 @@ function wasmModulesInDev(): Plugin {
 export default defineConfig(({ command }) => ({
   plugins: [
     wasmModulesInDev(),
-    cloudflareDevProxyVitePlugin(),
+    // A fresh load context per request, as the worker makes: per-request caches key on it.
+    cloudflareDevProxyVitePlugin<Env, IncomingRequestCfProperties>({
+      getLoadContext: ({ context }) => ({ ...context }),
+    }),
     remix({
       future: {
         v3_fetcherPersist: true,

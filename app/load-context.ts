@@ -1,4 +1,6 @@
-// What every loader and action receives: the worker's bindings and execution context, per request.
+// What every loader and action receives: the worker's bindings and execution context.
+// It is a new object for every request (app/worker.ts and vite.config.ts both make it so):
+// per-request caches, like the signed-in user, are keyed on it.
 declare module "@remix-run/cloudflare" {
   interface AppLoadContext {
     cloudflare: { env: Env; ctx: Pick<ExecutionContext, "waitUntil" | "passThroughOnException"> };
