@@ -1,0 +1,287 @@
+// Turns bench results into bench/results.md and the console summary.
+import { fmt } from "./stats.mjs";
+
+const GET_P99_BUDGET_MS = 15;
+const LOGIN_P99_BUDGET_MS = 60;
+
+const mark = (ok) => (ok === null || ok === undefined ? "–" : ok ? "met" : "**NOT met**");
+const plain = (ok) => (ok === null || ok === undefined ? "–" : ok ? "met" : "NOT met");
+
+/** Every budget from issue #5 with its measured value. */
+export function budgets(results) {
+  const rows = [];
+  const { argon2, load, roundTrips, size, coldStart } = results;
+  if (argon2) {
+    rows.push({
+      what: "argon2id hash, workerd / native (median)",
+      measured: `${argon2.ratio.hash.toFixed(2)} (${argon2.workerd.hash.median.toFixed(1)} / ${argon2.native.hash.median.toFixed(1)} ms)`,
+      budget: "≤ 2.0",
+      ok: argon2.ratio.hash <= argon2.budgetRatio,
+    });
+    rows.push({
+      what: "argon2id verify, workerd / native (median)",
+      measured: `${argon2.ratio.verify.toFixed(2)} (${argon2.workerd.verify.median.toFixed(1)} / ${argon2.native.verify.median.toFixed(1)} ms)`,
+      budget: "≤ 2.0",
+      ok: argon2.ratio.verify <= argon2.budgetRatio,
+    });
+    const cross = argon2.crossChecks.every((c) => c.workerByNative && c.nativeByWorker);
+    rows.push({
+      what: "PHC strings cross-verify with @node-rs/argon2 (ASCII and non-ASCII)",
+      measured: argon2.crossChecks
+        .map((c) => `${c.password}: ${c.workerByNative ? "ok" : "FAIL"}/${c.nativeByWorker ? "ok" : "FAIL"}`)
+        .join(", "),
+      budget: "all ok",
+      ok: cross,
+    });
+  }
+  for (const row of load ?? []) {
+    if (row.connections !== 1) continue;
+    const limit = row.name.startsWith("POST") ? LOGIN_P99_BUDGET_MS : GET_P99_BUDGET_MS;
+    rows.push({
+      what: `p99 ${row.name}, concurrency 1`,
+      measured: `${fmt(row.p99)} ms`,
+      budget: `< ${limit} ms`,
+      ok: row.p99.median < limit,
+    });
+  }
+  const failures = (load ?? []).reduce((sum, row) => sum + row.errors + row.unexpectedStatus, 0);
+  if (load)
+    rows.push({
+      what: "errors and unexpected statuses, all load runs",
+      measured: String(failures),
+      budget: "0",
+      ok: failures === 0,
+    });
+  for (const row of roundTrips ?? []) {
+    if (row.budget === null) continue;
+    rows.push({
+      what: `D1 round trips, ${row.request}`,
+      measured: String(row.roundTrips),
+      budget: `≤ ${row.budget}`,
+      ok: row.withinBudget,
+    });
+  }
+  if (size) {
+    rows.push({
+      what: "worker bundle, gzipped (script + wasm)",
+      measured: `${size.worker.gzipKiB} KiB`,
+      budget: `≤ ${size.worker.budgetGzipKiB} KiB`,
+      ok: size.worker.withinBudget,
+    });
+    rows.push({
+      what: "client JS of the login page, gzipped",
+      measured: `${size.client.pages["/login/"].gzipKiB} KiB`,
+      budget: `≤ ${size.client.budgetLoginGzipKiB} KiB`,
+      ok: size.client.withinBudget,
+    });
+  }
+  if (coldStart) {
+    rows.push({
+      what: "module evaluation at startup (CPU, workerd profile)",
+      measured: `${fmt(coldStart.moduleEvaluationCpuMs)} ms`,
+      budget: "nothing heavy",
+      ok: null,
+    });
+  }
+  return rows;
+}
+
+export function renderSummary(results) {
+  const lines = ["Budgets:"];
+  for (const row of budgets(results))
+    lines.push(`  ${plain(row.ok).padEnd(8)} ${row.what}: ${row.measured} (budget ${row.budget})`);
+  lines.push("", "HTTP load (median of runs; p50/p99 in ms):");
+  for (const row of results.load ?? []) {
+    lines.push(
+      `  ${row.name.padEnd(34)} c=${String(row.connections).padEnd(3)} ${row.requestsPerSecond.median.toFixed(0).padStart(5)} req/s  p50 ${row.p50.median.toFixed(1).padStart(6)}  p99 ${row.p99.median.toFixed(1).padStart(6)}  errors ${row.errors + row.unexpectedStatus}`,
+    );
+  }
+  const c = results.coldStart;
+  if (c)
+    lines.push(
+      "",
+      `Cold start: first GET /login/ ${fmt(c.toFirstLoginMs, 0)} ms after spawning wrangler dev; module evaluation ${fmt(c.moduleEvaluationCpuMs)} ms CPU`,
+    );
+  return lines.join("\n");
+}
+
+function table(headers, rows) {
+  return [
+    `| ${headers.join(" | ")} |`,
+    `|${headers.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ].join("\n");
+}
+
+export function renderMarkdown(results, candidates) {
+  const { machine, argon2, load, roundTrips, size, coldStart } = results;
+  const out = [];
+  out.push("# Benchmark results");
+  out.push("");
+  out.push(
+    `Produced by \`npm run bench\` on ${machine.date.slice(0, 16).replace("T", " ")} UTC at commit ${machine.commit}: Node ${machine.node}, wrangler ${machine.wrangler}, ${machine.cpu}. Load average ${machine.loadAverageAtStart.join(" / ")} at the start and ${machine.loadAverageAtEnd?.join(" / ")} at the end (other work was sharing this 2-core machine; timings move with it). The whole run took ${results.totalSeconds.toFixed(0)} s.`,
+  );
+  out.push("");
+  out.push("Figures are medians of repeated runs with (min–max). Regenerate with `npm run bench`.");
+  out.push("");
+  out.push("## Budgets");
+  out.push("");
+  out.push(
+    table(
+      ["what", "measured", "budget", "status"],
+      budgets(results).map((r) => [r.what, r.measured, r.budget, mark(r.ok)]),
+    ),
+  );
+
+  if (argon2) {
+    out.push("", "## Password hashing (argon2id, m=19456 KiB, t=2, p=1)", "");
+    out.push(
+      table(
+        ["", "hash, ms", "verify, ms"],
+        [
+          [
+            "workerd: @phi-ag/argon2 via app/utils/password.server.ts",
+            fmt(argon2.workerd.hash),
+            fmt(argon2.workerd.verify),
+          ],
+          ["Node: @node-rs/argon2 (native)", fmt(argon2.native.hash), fmt(argon2.native.verify)],
+          ["ratio workerd / native (medians)", argon2.ratio.hash.toFixed(2), argon2.ratio.verify.toFixed(2)],
+          [
+            "workerd, in-worker timer (cross-check, 1 ms resolution)",
+            fmt(argon2.inWorkerTimer.hash),
+            fmt(argon2.inWorkerTimer.verify),
+          ],
+        ],
+      ),
+    );
+    out.push("");
+    out.push(
+      `Method: ${argon2.workerd.hash.n} hashes and ${argon2.workerd.verify.n} verifies in workerd, each one request to the bench worker (bench/worker.ts, which imports the app's own password module) timed from Node, minus the median round trip of a no-op request to the same worker (${argon2.noopRoundTripMs.toFixed(2)} ms); native figures are @node-rs/argon2 hashSync/verifySync in the bench process, interleaved with the workerd ones in rounds. workerd's clock advances only across I/O, so the in-worker cross-check awaits a timer before and after each operation. The first hash in a fresh isolate (wasm instantiation, unoptimised code) took ${argon2.firstHashMs.toFixed(1)} ms.`,
+    );
+  }
+  if (candidates) {
+    out.push("", "### Which wasm build (from `npm run bench:argon2-candidates`)", "");
+    out.push(candidates.markdown.trim());
+  }
+
+  if (load) {
+    out.push("", "## HTTP load (autocannon, loopback)", "");
+    out.push(
+      table(
+        ["request", "connections", "requests/s", "p50 ms", "p99 ms", "errors + unexpected status"],
+        load.map((r) => [
+          r.name,
+          r.connections,
+          fmt(r.requestsPerSecond, 0),
+          fmt(r.p50, 2),
+          fmt(r.p99, 2),
+          `${r.errors + r.unexpectedStatus} of ${r.requests}`,
+        ]),
+      ),
+    );
+    out.push("");
+    const login = load.find((r) => r.name.startsWith("POST"));
+    out.push(
+      `Each row: ${load[0]?.repeats} runs of ${load[0]?.durationSeconds} s. Latency is autocannon's per-response time (hrtime). GET /dash/ uses a session minted through the login form. Each login POST carries its own fresh cookie and CSRF token (from a GET /login/ made before the run) and the credentials of one of ${results.settings.users} users registered through the form; a login is counted only when it answers 303${login?.loginPairsReused ? ` (${login.loginPairsReused} pairs had to be reused)` : ""}. The server is \`wrangler dev\` (workerd on one thread plus wrangler's local proxy), on the same 2 cores as autocannon.`,
+    );
+  }
+
+  if (roundTrips) {
+    out.push("", "## D1 round trips per request", "");
+    out.push(
+      table(
+        ["request", "status", "round trips", "statements", "budget"],
+        roundTrips.map((r) => [
+          r.request,
+          r.status,
+          r.roundTrips,
+          r.statements,
+          r.budget === null ? "–" : `≤ ${r.budget} (${plain(r.withinBudget)})`,
+        ]),
+      ),
+    );
+    out.push("");
+    out.push(
+      "Counted by bench/worker.ts, which hands the app a proxy of env.DB: each executed statement, `batch()` or `exec()` is one round trip (a batch of three statements is one).",
+    );
+  }
+
+  if (size) {
+    out.push("", "## Size", "");
+    const w = size.worker;
+    out.push(
+      `Worker upload (\`wrangler deploy --dry-run --outdir\`, minified): **${w.rawKiB} KiB raw, ${w.gzipKiB} KiB gzipped** (gzip -9 per file: ${w.files.map((f) => `${f.name} ${f.rawKiB} / ${f.gzipKiB} KiB`).join(", ")}).${w.wrangler ? ` wrangler's own figure: ${w.wrangler.totalKiB} KiB / gzip ${w.wrangler.gzipKiB} KiB.` : ""}`,
+    );
+    out.push("", "Largest inputs of worker.js (esbuild metafile, bytes in the minified output):", "");
+    out.push(
+      table(
+        ["input", "KiB"],
+        size.largestInputs.map((m) => [m.path, m.KiB]),
+      ),
+    );
+    if (size.byPackage) {
+      out.push(
+        "",
+        "The same bytes by package (worker.js source map chained through a server build with source maps):",
+        "",
+      );
+      out.push(
+        table(
+          ["package", "KiB"],
+          size.byPackage.map((m) => [m.owner, m.KiB]),
+        ),
+      );
+    }
+    out.push(
+      "",
+      "Client JS loaded by a first visit to each page (entry, route modules and their imports; gzip -9):",
+      "",
+    );
+    out.push(
+      table(
+        ["page", "files", "raw KiB", "gzip KiB"],
+        Object.entries(size.client.pages).map(([page, p]) => [page, p.files, p.rawKiB, p.gzipKiB]),
+      ),
+    );
+  }
+
+  if (coldStart) {
+    out.push("", "## Cold start", "");
+    out.push(
+      table(
+        ["", "ms"],
+        [
+          ["spawn `wrangler dev` (built app) → first 200 on GET /login/", fmt(coldStart.toFirstLoginMs, 0)],
+          ["  of which: until wrangler prints Ready", fmt(coldStart.readyMs, 0)],
+          ["  of which: the first GET /login/ itself", fmt(coldStart.firstRequestMs, 1)],
+          [
+            "module evaluation in workerd (CPU, `wrangler check startup` profile)",
+            fmt(coldStart.moduleEvaluationCpuMs, 1),
+          ],
+          ["  profile span, including idle", fmt(coldStart.profileSpanMs, 1)],
+          [
+            `compiling argon2.wasm (${(coldStart.wasmCompileInNode.bytes / 1024).toFixed(1)} KiB) in Node's V8`,
+            fmt(coldStart.wasmCompileInNode.ms, 2),
+          ],
+          [
+            "`npm start` (build + migrate + wrangler dev) → first 200 on GET /login/",
+            (results.startToFirstLoginMs ?? 0).toFixed(0),
+          ],
+        ],
+      ),
+    );
+    out.push("");
+    out.push(
+      `Heaviest functions at startup (self time, first profile): ${coldStart.heaviestAtStartup.map((h) => `${h.name} ${h.ms} ms`).join("; ")}. The argon2 wasm instance is created on first use, not at module scope.`,
+    );
+  }
+  out.push("", "## Stage times (s)", "");
+  out.push(
+    table(
+      ["stage", "s"],
+      Object.entries(results.stageSeconds).map(([k, v]) => [k, v.toFixed(1)]),
+    ),
+  );
+  out.push("");
+  return out.join("\n");
+}

@@ -1,0 +1,111 @@
+// Sizes: the minified worker upload (`wrangler deploy --dry-run --outdir`) and the client JS each page
+// loads (from Remix's client manifest). gzip sizes use zlib level 9.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { root, run } from "./processes.mjs";
+
+export const BUDGETS = {
+  /** Worker upload (script + wasm), gzipped. */
+  workerGzipKiB: 250,
+  /** Client JS loaded by the login page, gzipped. */
+  loginPageJsGzipKiB: 100,
+};
+
+/** Each page of the app and the route modules that render it. */
+export const PAGES = {
+  "/": ["root", "routes/_index"],
+  "/login/": ["root", "routes/login"],
+  "/register/": ["root", "routes/register"],
+  "/dash/": ["root", "routes/dash"],
+  "/logout/": ["root", "routes/logout"],
+};
+
+const KiB = 1024;
+const gzipSize = (bytes) => gzipSync(bytes, { level: 9 }).length;
+const kib = (bytes) => Math.round((bytes / KiB) * 10) / 10;
+
+/** Bundles the worker as a deploy would, into `outdir`, with an esbuild metafile. Needs a finished `npm run build`. */
+export function bundleWorker(outdir, log) {
+  const output = run(
+    "npx",
+    ["wrangler", "deploy", "--dry-run", "--outdir", outdir, "--metafile", join(outdir, "meta.json")],
+    { log },
+  );
+  // wrangler's own figure, for reference: "Total Upload: 655.94 KiB / gzip: 209.00 KiB"
+  const total = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);
+  const files = readdirSync(outdir).filter((name) => !/\.(map|md|json)$/.test(name));
+  const modules = files.map((name) => {
+    const bytes = readFileSync(join(outdir, name));
+    return { name: name.replace(/^[0-9a-f]{40}-/, ""), raw: bytes.length, gzip: gzipSize(bytes) };
+  });
+  const raw = modules.reduce((sum, m) => sum + m.raw, 0);
+  const gzip = modules.reduce((sum, m) => sum + m.gzip, 0);
+  return {
+    rawKiB: kib(raw),
+    gzipKiB: kib(gzip),
+    files: modules.map((m) => ({ name: m.name, rawKiB: kib(m.raw), gzipKiB: kib(m.gzip) })),
+    wrangler: total ? { totalKiB: Number(total[1]), gzipKiB: Number(total[2]) } : null,
+    budgetGzipKiB: BUDGETS.workerGzipKiB,
+    withinBudget: gzip / KiB <= BUDGETS.workerGzipKiB,
+  };
+}
+
+/** The largest inputs of the minified worker, from esbuild's metafile. */
+export function largestInputs(outdir, count = 12) {
+  const meta = JSON.parse(readFileSync(join(outdir, "meta.json"), "utf8"));
+  const [, output] = Object.entries(meta.outputs).find(([name]) => name.endsWith("worker.js"));
+  return Object.entries(output.inputs)
+    .map(([path, { bytesInOutput }]) => ({ path, KiB: kib(bytesInOutput) }))
+    .sort((a, b) => b.KiB - a.KiB)
+    .slice(0, count);
+}
+
+/** Remix's client manifest (window.__remixManifest = {...}) from the last build. */
+export function clientManifest() {
+  const assets = join(root, "build/client/assets");
+  const file = readdirSync(assets).find((name) => /^manifest-.*\.js$/.test(name));
+  if (!file) throw new Error("no Remix client manifest in build/client/assets: run `npm run build` first");
+  const text = readFileSync(join(assets, file), "utf8");
+  return { file: `/assets/${file}`, manifest: JSON.parse(text.slice(text.indexOf("{"), text.lastIndexOf("}") + 1)) };
+}
+
+/** The JS files a first visit to each page loads, and their gzipped total. */
+export function clientJsPerPage() {
+  const { manifest } = clientManifest();
+  const pages = {};
+  for (const [page, routeIds] of Object.entries(PAGES)) {
+    const urls = new Set([manifest.entry.module, ...manifest.entry.imports]);
+    for (const id of routeIds) {
+      const route = manifest.routes[id];
+      if (!route) throw new Error(`route ${id} is missing from the client manifest`);
+      urls.add(route.module);
+      for (const url of route.imports ?? []) urls.add(url);
+    }
+    let raw = 0;
+    let gzip = 0;
+    for (const url of urls) {
+      const bytes = readFileSync(join(root, "build/client", url));
+      raw += bytes.length;
+      gzip += gzipSize(bytes);
+    }
+    pages[page] = { files: urls.size, rawKiB: kib(raw), gzipKiB: kib(gzip) };
+  }
+  const login = pages["/login/"];
+  return {
+    pages,
+    budgetLoginGzipKiB: BUDGETS.loginPageJsGzipKiB,
+    withinBudget: login.gzipKiB <= BUDGETS.loginPageJsGzipKiB,
+  };
+}
+
+/** gzip sizes of JS files named by URL path under build/client (e.g. what a live page referenced). */
+export function gzipOfClientFiles(urls) {
+  let gzip = 0;
+  for (const url of urls) gzip += gzipSize(readFileSync(join(root, "build/client", url)));
+  return kib(gzip);
+}
+
+export function fileKiB(path) {
+  return kib(statSync(path).size);
+}

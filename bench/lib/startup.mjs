@@ -1,0 +1,109 @@
+// Cold start, two ways:
+// - from outside: spawn `wrangler dev` as `npm start` runs it (already built) and time until the first
+//   200 on GET /login/, split into "wrangler says Ready" and the first request itself;
+// - inside workerd: `wrangler check startup` profiles the deploy bundle's startup phase (module
+//   evaluation: parsing, top-level code, wasm module set-up). The CPU time is the profile's non-idle samples.
+// The wasm compile itself is timed in Node (same V8) on the same .wasm file.
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { root, run, start, stop } from "./processes.mjs";
+import { summarise } from "./stats.mjs";
+
+const RUNS = 3;
+
+async function firstLogin(origin) {
+  for (;;) {
+    const t0 = performance.now();
+    try {
+      const response = await fetch(`${origin}/login/`, { redirect: "manual" });
+      await response.arrayBuffer();
+      if (response.status === 200) return performance.now() - t0;
+    } catch {}
+    await sleep(10);
+  }
+}
+
+async function coldStartOnce({ origin, args, log }) {
+  let readyAt = null;
+  const t0 = performance.now();
+  const child = start("npx", args, {
+    log,
+    onOutput: (text) => {
+      if (readyAt === null && /Ready on/.test(text)) readyAt = performance.now();
+    },
+  });
+  try {
+    const deadline = t0 + 120_000;
+    while (readyAt === null) {
+      if (child.exitCode !== null) throw new Error(`wrangler dev exited (${child.exitCode})`);
+      if (performance.now() > deadline) throw new Error("wrangler dev was not ready within 120 s");
+      await sleep(5);
+    }
+    const firstRequestMs = await firstLogin(origin);
+    return { readyMs: readyAt - t0, firstRequestMs, totalMs: performance.now() - t0 };
+  } finally {
+    await stop(child);
+  }
+}
+
+/** CPU time of a V8 .cpuprofile, and its heaviest functions by self time. */
+export function analyseProfile(path) {
+  const profile = JSON.parse(readFileSync(path, "utf8"));
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  let busy = 0;
+  const self = new Map();
+  profile.samples.forEach((id, i) => {
+    const delta = (profile.timeDeltas[i + 1] ?? 0) / 1000;
+    const frame = nodes.get(id)?.callFrame ?? { functionName: "?" };
+    if (frame.functionName === "(idle)") return;
+    busy += delta;
+    const name = `${frame.functionName || "(top level)"}${frame.url ? ` ${frame.url.split("/").pop()}:${frame.lineNumber + 1}` : ""}`;
+    self.set(name, (self.get(name) ?? 0) + delta);
+  });
+  return {
+    cpuMs: busy,
+    spanMs: (profile.endTime - profile.startTime) / 1000,
+    heaviest: [...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([name, ms]) => ({ name, ms: Math.round(ms * 10) / 10 })),
+  };
+}
+
+function wasmCompileMs() {
+  const bytes = readFileSync(join(root, "node_modules/@phi-ag/argon2/dist/argon2.wasm"));
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    new WebAssembly.Module(bytes);
+    times.push(performance.now() - t0);
+  }
+  return { bytes: bytes.length, ms: summarise(times) };
+}
+
+export async function measureStartup({ origin, args, outdir, log }) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await coldStartOnce({ origin, args, log }));
+
+  mkdirSync(outdir, { recursive: true });
+  const bundle = join(outdir, "worker.bundle");
+  run("npx", ["wrangler", "deploy", "--dry-run", "--outfile", bundle], { log });
+  const profiles = [];
+  for (let i = 0; i < RUNS; i++) {
+    const file = join(outdir, `startup-${i}.cpuprofile`);
+    run("npx", ["wrangler", "check", "startup", "--worker", bundle, "--outfile", file], { log });
+    profiles.push(analyseProfile(file));
+  }
+  return {
+    runs: RUNS,
+    readyMs: summarise(runs.map((r) => r.readyMs)),
+    firstRequestMs: summarise(runs.map((r) => r.firstRequestMs)),
+    toFirstLoginMs: summarise(runs.map((r) => r.totalMs)),
+    moduleEvaluationCpuMs: summarise(profiles.map((p) => p.cpuMs)),
+    profileSpanMs: summarise(profiles.map((p) => p.spanMs)),
+    heaviestAtStartup: profiles[0]?.heaviest ?? [],
+    wasmCompileInNode: wasmCompileMs(),
+  };
+}

@@ -1,0 +1,291 @@
+// `npm run bench`: builds and starts the app exactly as `npm start` does (fresh local D1 in a temp
+// folder, RATE_LIMITS=off), then measures password hashing, HTTP latency and throughput, D1 round
+// trips, bundle sizes and cold start. Writes bench/results.json and bench/results.md and prints a summary.
+// Tunables (environment): BENCH_PORT (8791; the next three ports are used too), BENCH_DURATION
+// (seconds per load run, 3), BENCH_REPEATS (runs per load scenario, 3), BENCH_BREAKDOWN=0 to skip the
+// per-package size breakdown (it rebuilds with server source maps at the end).
+import { execSync } from "node:child_process";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { measureArgon2 } from "./lib/argon2.mjs";
+import { bytesByPackage } from "./lib/breakdown.mjs";
+import { Browser, benchUser, formHeaders, freshLoginPair, pool, register, signIn } from "./lib/browser.mjs";
+import { loadRun } from "./lib/load.mjs";
+import { root, run, start, stop, stopAll, waitFor } from "./lib/processes.mjs";
+import { renderMarkdown, renderSummary } from "./lib/report.mjs";
+import { bundleWorker, clientJsPerPage, largestInputs } from "./lib/size.mjs";
+import { measureStartup } from "./lib/startup.mjs";
+import { summarise } from "./lib/stats.mjs";
+
+const basePort = Number(process.env.BENCH_PORT ?? 8791);
+const ports = { app: basePort, bench: basePort + 1, cold: basePort + 2 };
+const inspector = { bench: basePort + 1000 + 1, cold: basePort + 1000 + 2 };
+const durationSeconds = Number(process.env.BENCH_DURATION ?? 3);
+const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+const breakdown = process.env.BENCH_BREAKDOWN !== "0";
+const USERS = 24;
+
+const work = mkdtempSync(join(tmpdir(), "edge-auth-bench-"));
+const persist = join(work, "d1");
+const logFile = join(root, "bench/bench.log");
+writeFileSync(logFile, "");
+const log = (text) => appendFileSync(logFile, text.endsWith("\n") ? text : `${text}\n`);
+const began = performance.now();
+const stageTimes = {};
+
+async function stage(name, task) {
+  const t0 = performance.now();
+  process.stdout.write(`• ${name}… `);
+  log(`\n===== ${name} =====`);
+  const result = await task();
+  stageTimes[name] = Math.round(performance.now() - t0) / 1000;
+  process.stdout.write(`${stageTimes[name].toFixed(1)} s\n`);
+  return result;
+}
+
+function machine() {
+  const commit = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
+  const dirty = execSync("git status --porcelain -- app drizzle migrations package.json", {
+    cwd: root,
+    encoding: "utf8",
+  });
+  return {
+    date: new Date().toISOString(),
+    commit: dirty.trim() ? `${commit} (with local changes)` : commit,
+    node: process.version,
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? "unknown"}`,
+    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+    wrangler: JSON.parse(readFileSync(join(root, "node_modules/wrangler/package.json"), "utf8")).version,
+  };
+}
+
+/** Mints what a login POST needs: a fresh anonymous cookie and its CSRF token, one pair per request. */
+async function loginPairs(origin, count) {
+  return pool(count, 8, () => freshLoginPair(origin));
+}
+
+async function loadScenarios(origin, users) {
+  const signedIn = await signIn(origin, users[0]);
+  const dashCookie = signedIn.browser.cookieHeader();
+  const check = await new Browser(origin).fetch("/dash/", { headers: { Cookie: dashCookie } });
+  if (check.status !== 200) throw new Error(`the minted session does not open /dash/ (${check.status})`);
+
+  const scenarios = [
+    { name: "GET /", path: "/", expect: 200 },
+    { name: "GET /login/", path: "/login/", expect: 200 },
+    { name: "GET /dash/ (signed in)", path: "/dash/", expect: 200, headers: { Cookie: dashCookie } },
+    { name: "GET /healthcheck/", path: "/healthcheck/", expect: 200 },
+    { name: "POST /login/ (valid, fresh CSRF)", path: "/login/", expect: 303, login: true },
+  ];
+  const results = [];
+  for (const scenario of scenarios) {
+    for (const connections of [1, 16]) {
+      const runs = [];
+      let pairsReused = 0;
+      for (let r = 0; r < repeats; r++) {
+        let requests;
+        if (scenario.login) {
+          // Enough pairs for the fastest plausible run (argon2 bounds it well below this).
+          const pairs = await loginPairs(origin, Math.ceil(durationSeconds * (connections === 1 ? 60 : 90)) + 20);
+          let next = 0;
+          requests = [
+            {
+              method: "POST",
+              path: "/login/",
+              setupRequest: (request) => {
+                if (next >= pairs.length) pairsReused += 1;
+                const pair = pairs[next % pairs.length];
+                const user = users[next % users.length];
+                next += 1;
+                return {
+                  ...request,
+                  headers: { ...formHeaders(origin), Cookie: pair.cookie },
+                  body: new URLSearchParams({ csrf: pair.csrf, email: user.email, password: user.password }).toString(),
+                };
+              },
+            },
+          ];
+        } else {
+          // A short warm-up per scenario, not recorded.
+          if (r === 0)
+            await loadRun({
+              url: origin + scenario.path,
+              connections: 4,
+              durationSeconds: 1,
+              expect: scenario.expect,
+              headers: scenario.headers,
+            });
+        }
+        const result = await loadRun({
+          url: origin + scenario.path,
+          connections,
+          durationSeconds,
+          expect: scenario.expect,
+          headers: scenario.headers,
+          requests,
+        });
+        log(`${scenario.name} c=${connections} run ${r + 1}: ${JSON.stringify(result)}`);
+        runs.push(result);
+      }
+      results.push({
+        name: scenario.name,
+        connections,
+        durationSeconds,
+        repeats,
+        requestsPerSecond: summarise(runs.map((x) => x.requestsPerSecond)),
+        p50: summarise(runs.map((x) => x.p50)),
+        p99: summarise(runs.map((x) => x.p99)),
+        requests: runs.reduce((sum, x) => sum + x.requests, 0),
+        errors: runs.reduce((sum, x) => sum + x.errors + x.timeouts, 0),
+        unexpectedStatus: runs.reduce((sum, x) => sum + x.unexpectedStatus, 0),
+        statuses: runs.map((x) => x.statuses),
+        ...(scenario.login ? { loginPairsReused: pairsReused } : {}),
+      });
+    }
+  }
+  return results;
+}
+
+/** D1 round trips per request type, read from the bench worker's X-Bench-D1-* headers. */
+async function roundTrips(origin, runId) {
+  const count = (response) => ({
+    status: response.status,
+    roundTrips: Number(response.headers.get("X-Bench-D1-Round-Trips")),
+    statements: Number(response.headers.get("X-Bench-D1-Statements")),
+  });
+  const user = benchUser("rt", runId);
+  const visitor = new Browser(origin);
+  await visitor.get("/register/");
+  const registration = count((await visitor.post("/register/", user)).response);
+  const loginBrowser = new Browser(origin);
+  const loginPage = count((await loginBrowser.get("/login/")).response);
+  const login = count((await loginBrowser.post("/login/", { email: user.email, password: user.password })).response);
+  const dash = count((await loginBrowser.get("/dash/")).response);
+  const home = count((await loginBrowser.get("/")).response);
+  const health = count(await new Browser(origin).fetch("/healthcheck/"));
+  const failing = new Browser(origin);
+  await failing.get("/login/");
+  const failedLogin = count(
+    (await failing.post("/login/", { email: user.email, password: "wrong password 123" })).response,
+  );
+  const logout = count((await loginBrowser.post("/logout/", {})).response);
+  return [
+    { request: "GET /dash/ (signed in)", ...dash, budget: 1 },
+    { request: "GET / (signed in)", ...home, budget: 1 },
+    { request: "GET /healthcheck/", ...health, budget: 1 },
+    { request: "POST /login/ (success)", ...login, budget: 2 },
+    { request: "POST /register/ (success)", ...registration, budget: 2 },
+    { request: "GET /login/ (signed out)", ...loginPage, budget: null },
+    { request: "POST /login/ (wrong password)", ...failedLogin, budget: null },
+    { request: "POST /logout/", ...logout, budget: null },
+  ].map((row) => ({ ...row, withinBudget: row.budget === null ? null : row.roundTrips <= row.budget }));
+}
+
+const wranglerDevArgs = (port, inspectorPort, extra = []) => [
+  "wrangler",
+  "dev",
+  ...extra,
+  "--port",
+  String(port),
+  "--ip",
+  "127.0.0.1",
+  "--inspector-port",
+  String(inspectorPort),
+  "--show-interactive-dev-session=false",
+  "--persist-to",
+  persist,
+  "--var",
+  "RATE_LIMITS:off",
+];
+
+async function main() {
+  const results = { machine: machine(), settings: { durationSeconds, repeats, users: USERS } };
+  const runId = Date.now().toString(36);
+  const appOrigin = `http://127.0.0.1:${ports.app}`;
+  const benchOrigin = `http://127.0.0.1:${ports.bench}`;
+  console.log(`Bench: log in ${logFile}; temp folder ${work}`);
+
+  // 1. `npm start`, exactly: build, migrate a fresh local D1, write .dev.vars, wrangler dev.
+  const app = await stage("build and start the app (scripts/start.mjs)", async () => {
+    const child = start("node", ["scripts/start.mjs"], {
+      env: { PORT: String(ports.app), PERSIST_TO: persist, RATE_LIMITS: "off" },
+      log,
+    });
+    const ms = await waitFor(`${appOrigin}/login/`, { child, timeoutMs: 240_000 });
+    results.startToFirstLoginMs = ms;
+    return child;
+  });
+
+  const users = await stage(`register ${USERS} users through the form`, async () => {
+    const list = Array.from({ length: USERS }, (_, i) => benchUser(i, runId));
+    await pool(list.length, 4, (i) => register(appOrigin, list[i]));
+    return list;
+  });
+
+  results.load = await stage("HTTP load (autocannon)", () => loadScenarios(appOrigin, users));
+
+  results.size = await stage("sizes (wrangler deploy --dry-run, client manifest)", async () => {
+    const outdir = join(work, "dry-run");
+    const worker = bundleWorker(outdir, log);
+    return { worker, largestInputs: largestInputs(outdir), client: clientJsPerPage() };
+  });
+  await stop(app);
+
+  // 2. Cold start of the same worker (no build): wrangler dev as `npm start` runs it, and workerd's startup profile.
+  results.coldStart = await stage("cold start (3 × wrangler dev, 3 × startup profile)", () =>
+    measureStartup({
+      origin: `http://127.0.0.1:${ports.cold}`,
+      args: wranglerDevArgs(ports.cold, inspector.cold),
+      outdir: join(work, "startup"),
+      log,
+    }),
+  );
+
+  // 3. The bench worker (bench/worker.ts): the app behind a counting D1 proxy, plus argon2 timing routes.
+  const bench = await stage("start the bench worker (bench/worker.ts)", async () => {
+    const child = start("npx", wranglerDevArgs(ports.bench, inspector.bench, ["bench/worker.ts"]), { log });
+    await waitFor(`${benchOrigin}/__bench/noop`, { child, timeoutMs: 120_000 });
+    return child;
+  });
+  results.argon2 = await stage("argon2id: workerd vs native", () => measureArgon2(benchOrigin));
+  results.roundTrips = await stage("D1 round trips per request", () => roundTrips(benchOrigin, runId));
+  await stop(bench);
+
+  // 4. Which packages the worker's bytes come from (rebuilds with server source maps; last, as it replaces build/).
+  if (breakdown) {
+    results.size.byPackage = await stage("size breakdown by package (build with server source maps)", async () => {
+      run("npx", ["remix", "vite:build", "--sourcemapServer"], { log });
+      const outdir = join(work, "dry-run-maps");
+      bundleWorker(outdir, log);
+      return bytesByPackage(outdir).slice(0, 15);
+    });
+  }
+
+  results.machine.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
+  results.stageSeconds = stageTimes;
+  results.totalSeconds = Math.round(performance.now() - began) / 1000;
+  writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(root, "bench/results.md"), renderMarkdown(results, readCandidates()));
+  console.log(`\n${renderSummary(results)}`);
+  console.log(`Wrote bench/results.json and bench/results.md in ${results.totalSeconds.toFixed(0)} s.`);
+}
+
+function readCandidates() {
+  try {
+    return JSON.parse(readFileSync(join(root, "bench/argon2-candidates/results.json"), "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`\nBench failed: ${error?.stack ?? error}\nSee ${logFile}`);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+  rmSync(work, { recursive: true, force: true });
+}
