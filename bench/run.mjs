@@ -1,7 +1,7 @@
 // `npm run bench`: builds and starts the app exactly as `npm start` does (fresh local D1 in a temp
 // folder, RATE_LIMITS=off), then measures password hashing, HTTP latency and throughput, D1 round
 // trips, bundle sizes and cold start. Writes bench/results.json and bench/results.md and prints a summary.
-// Tunables (environment): BENCH_PORT (8791; the next three ports are used too), BENCH_DURATION
+// Tunables (environment): BENCH_PORT (the app's port; free ones are picked otherwise), BENCH_DURATION
 // (seconds per load run, 3), BENCH_REPEATS (runs per load scenario, 3), BENCH_BREAKDOWN=0 to skip the
 // per-package size breakdown (it rebuilds with server source maps at the end).
 import { execSync } from "node:child_process";
@@ -13,15 +13,19 @@ import { measureArgon2 } from "./lib/argon2.mjs";
 import { bytesByPackage } from "./lib/breakdown.mjs";
 import { Browser, benchUser, formHeaders, freshLoginPair, pool, register, signIn } from "./lib/browser.mjs";
 import { loadRun } from "./lib/load.mjs";
-import { root, run, start, stop, stopAll, waitFor } from "./lib/processes.mjs";
+import { freePort, root, run, start, stop, stopAll, waitFor } from "./lib/processes.mjs";
 import { renderMarkdown, renderSummary } from "./lib/report.mjs";
 import { bundleWorker, clientJsPerPage, largestInputs } from "./lib/size.mjs";
 import { measureStartup } from "./lib/startup.mjs";
 import { summarise } from "./lib/stats.mjs";
 
-const basePort = Number(process.env.BENCH_PORT ?? 8791);
-const ports = { app: basePort, bench: basePort + 1, cold: basePort + 2 };
-const inspector = { bench: basePort + 1000 + 1, cold: basePort + 1000 + 2 };
+// Free ports picked now: other people run wrangler dev on this machine too. BENCH_PORT fixes the app's.
+const ports = {
+  app: Number(process.env.BENCH_PORT ?? (await freePort())),
+  bench: await freePort(),
+  cold: await freePort(),
+};
+const inspector = { bench: await freePort(), cold: await freePort() };
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 3);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 const breakdown = process.env.BENCH_BREAKDOWN !== "0";

@@ -1,6 +1,7 @@
 // Starting and stopping the servers the bench talks to. Every child runs in its own process group,
 // so stopping it also stops the npx / wrangler / workerd processes below it, and nothing else.
 import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:net";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -8,10 +9,22 @@ export const root = new URL("../../", import.meta.url).pathname;
 
 const children = new Set();
 
+/** A TCP port free on 127.0.0.1 right now (others run servers on this machine too). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** Runs a command to completion (output to the log function), throwing on failure. */
-export function run(command, args, { env = {}, log = () => {} } = {}) {
+export function run(command, args, { env = {}, log = () => {}, cwd = root } = {}) {
   const result = spawnSync(command, args, {
-    cwd: root,
+    cwd,
     env: { ...process.env, CI: "true", ...env },
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
