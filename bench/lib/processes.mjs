@@ -77,6 +77,30 @@ export async function stopAll() {
   await Promise.all([...children].map(stop));
 }
 
+/** GET `url` and read the whole body, giving up after `timeoutMs` whatever stage the request is in. */
+export async function fetchStatus(url, timeoutMs) {
+  const controller = new AbortController();
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`${url}: no answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      (async () => {
+        const response = await fetch(url, { redirect: "manual", signal: controller.signal });
+        await response.arrayBuffer();
+        return response.status;
+      })(),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Polls `url` until it answers with `status`. Returns the milliseconds since `since`
  * (a performance.now() reading). Throws after `timeoutMs` or when the child exits.
@@ -86,9 +110,7 @@ export async function waitFor(url, { status = 200, since = performance.now(), ti
   for (;;) {
     if (child && child.exitCode !== null) throw new Error(`server exited (${child.exitCode}) before ${url} answered`);
     try {
-      const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(2000) });
-      await response.arrayBuffer();
-      if (response.status === status) return performance.now() - since;
+      if ((await fetchStatus(url, 5000)) === status) return performance.now() - since;
     } catch {}
     if (performance.now() > deadline) throw new Error(`${url} did not answer ${status} within ${timeoutMs} ms`);
     await sleep(20);

@@ -25,16 +25,22 @@ const KiB = 1024;
 const gzipSize = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const kib = (bytes) => Math.round((bytes / KiB) * 10) / 10;
 
-/** Bundles the worker as a deploy would, into `outdir`, with an esbuild metafile. Needs a finished `npm run build`. */
+/**
+ * Bundles the worker as a deploy would, into `outdir`, with an esbuild metafile and the upload itself
+ * (`worker.bundle`, which `wrangler check startup` takes). Needs a finished `npm run build`.
+ */
 export function bundleWorker(outdir, log) {
   const output = run(
     "npx",
-    ["wrangler", "deploy", "--dry-run", "--outdir", outdir, "--metafile", join(outdir, "meta.json")],
+    [
+      ...["wrangler", "deploy", "--dry-run", "--outdir", outdir],
+      ...["--outfile", join(outdir, "worker.bundle"), "--metafile", join(outdir, "meta.json")],
+    ],
     { log },
   );
   // wrangler's own figure, for reference: "Total Upload: 655.94 KiB / gzip: 209.00 KiB"
   const total = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);
-  const files = readdirSync(outdir).filter((name) => !/\.(map|md|json)$/.test(name));
+  const files = readdirSync(outdir).filter((name) => !/\.(map|md|json|bundle)$/.test(name));
   const modules = files.map((name) => {
     const bytes = readFileSync(join(outdir, name));
     return { name: name.replace(/^[0-9a-f]{40}-/, ""), raw: bytes.length, gzip: gzipSize(bytes) };

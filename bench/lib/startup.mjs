@@ -8,19 +8,18 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { root, run, start, stop } from "./processes.mjs";
+import { fetchStatus, root, run, start, stop } from "./processes.mjs";
 import { summarise } from "./stats.mjs";
 
 const RUNS = 3;
 
-async function firstLogin(origin) {
+async function firstLogin(origin, deadline) {
   for (;;) {
     const t0 = performance.now();
     try {
-      const response = await fetch(`${origin}/login/`, { redirect: "manual" });
-      await response.arrayBuffer();
-      if (response.status === 200) return performance.now() - t0;
+      if ((await fetchStatus(`${origin}/login/`, 30_000)) === 200) return performance.now() - t0;
     } catch {}
+    if (performance.now() > deadline) throw new Error("GET /login/ did not answer 200 within 120 s");
     await sleep(10);
   }
 }
@@ -41,7 +40,7 @@ async function coldStartOnce({ origin, args, log }) {
       if (performance.now() > deadline) throw new Error("wrangler dev was not ready within 120 s");
       await sleep(5);
     }
-    const firstRequestMs = await firstLogin(origin);
+    const firstRequestMs = await firstLogin(origin, deadline);
     return { readyMs: readyAt - t0, firstRequestMs, totalMs: performance.now() - t0 };
   } finally {
     await stop(child);
@@ -83,13 +82,12 @@ function wasmCompileMs() {
   return { bytes: bytes.length, ms: summarise(times) };
 }
 
-export async function measureStartup({ origin, args, outdir, log }) {
+/** `bundle`: the deploy upload written by bundleWorker() (size.mjs). */
+export async function measureStartup({ origin, args, outdir, bundle, log }) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) runs.push(await coldStartOnce({ origin, args, log }));
 
   mkdirSync(outdir, { recursive: true });
-  const bundle = join(outdir, "worker.bundle");
-  run("npx", ["wrangler", "deploy", "--dry-run", "--outfile", bundle], { log });
   const profiles = [];
   for (let i = 0; i < RUNS; i++) {
     const file = join(outdir, `startup-${i}.cpuprofile`);
