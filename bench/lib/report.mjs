@@ -119,7 +119,7 @@ export function renderMarkdown(results, candidates) {
   out.push("# Benchmark results");
   out.push("");
   out.push(
-    `Produced by \`npm run bench\` on ${machine.date.slice(0, 16).replace("T", " ")} UTC at commit ${machine.commit}: Node ${machine.node}, wrangler ${machine.wrangler}, ${machine.cpu}. Load average ${machine.loadAverageAtStart.join(" / ")} at the start and ${machine.loadAverageAtEnd?.join(" / ")} at the end (other work was sharing this 2-core machine; timings move with it). The whole run took ${results.totalSeconds.toFixed(0)} s.`,
+    `Produced by \`npm run bench\` on ${machine.date.slice(0, 16).replace("T", " ")} UTC at commit ${machine.commit}: Node ${machine.node}, wrangler ${machine.wrangler}, ${machine.cpu}. Load average ${machine.loadAverageAtStart.join(" / ")} at the start and ${machine.loadAverageAtEnd?.join(" / ")} at the end (other work was sharing this 2-core machine; timings move with it)${machine.nice ? `; the bench ran at nice ${machine.nice}, ahead of that other work` : ""}. The whole run took ${results.totalSeconds.toFixed(0)} s.`,
   );
   out.push("");
   out.push("Figures are medians of repeated runs with (min–max). Regenerate with `npm run bench`.");
@@ -302,7 +302,7 @@ export function renderReadmeSection(results) {
     "`npm run bench` builds and starts the app exactly as `npm start` does (a fresh local D1, `RATE_LIMITS=off`), then measures it from outside: argon2id inside workerd against native argon2 in Node, HTTP latency and throughput with autocannon at 1 and 16 connections, D1 round trips per request, the deploy bundle and client JS sizes, and cold start. It writes `bench/results.md` (every figure, with the method) and `bench/results.json`, and takes about " +
       `${Math.ceil(results.totalSeconds / 60)} minutes on a 2-core machine. \`npm run bench:argon2-candidates\` re-runs the comparison of argon2 builds from npm. \`npm test\` includes \`npm run check:size\`, which fails when the worker or the login page's JS outgrows its budget.`,
     "",
-    `Latest run: ${machine.date.slice(0, 10)}, commit ${machine.commit}, ${machine.cpu}, Node ${machine.node}, local \`wrangler dev\` (load average ${machine.loadAverageAtStart[0]} at the start: other work shared the machine). Medians of ${results.settings.repeats} runs, with (min–max):`,
+    `Latest run: ${machine.date.slice(0, 10)}, commit ${machine.commit}, ${machine.cpu}, Node ${machine.node}, local \`wrangler dev\` (load average ${machine.loadAverageAtStart[0]} at the start: other work shared the machine${machine.nice ? `; the bench ran at nice ${machine.nice}` : ""}). Medians of ${results.settings.repeats} runs, with (min–max):`,
     "",
     table(["what", "measured", "budget", "status"], rows),
     "",
