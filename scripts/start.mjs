@@ -6,6 +6,8 @@ const port = process.env.PORT ?? "8787";
 const extraVars = process.env.RATE_LIMITS ? ["--var", `RATE_LIMITS:${process.env.RATE_LIMITS}`] : [];
 // Tests and benchmarks point this at a fresh folder to start from an empty local D1.
 const persist = process.env.PERSIST_TO ? ["--persist-to", process.env.PERSIST_TO] : [];
+// wrangler's devtools port (default 9229) is taken when another wrangler dev runs on the machine.
+const inspector = process.env.INSPECTOR_PORT ? ["--inspector-port", process.env.INSPECTOR_PORT] : [];
 
 function run(command, args) {
   const result = spawnSync(command, args, { stdio: "inherit" });
@@ -26,6 +28,7 @@ const server = spawn(
     "--ip",
     "127.0.0.1",
     "--show-interactive-dev-session=false",
+    ...inspector,
     ...persist,
     ...extraVars,
   ],
