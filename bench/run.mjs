@@ -43,7 +43,7 @@ const ports = {
   bench: await freePort(),
   cold: await freePort(),
 };
-const inspector = { bench: await freePort(), cold: await freePort() };
+const inspector = { app: await freePort(), bench: await freePort(), cold: await freePort() };
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 3);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 const breakdown = process.env.BENCH_BREAKDOWN ?? "auto";
@@ -239,7 +239,7 @@ async function main() {
   // 1. `npm start`, exactly: build, migrate a fresh local D1, write .dev.vars, wrangler dev.
   const app = await stage("build and start the app (scripts/start.mjs)", async () => {
     const child = start("node", ["scripts/start.mjs"], {
-      env: { PORT: String(ports.app), PERSIST_TO: persist, RATE_LIMITS: "off" },
+      env: { PORT: String(ports.app), INSPECTOR_PORT: String(inspector.app), PERSIST_TO: persist, RATE_LIMITS: "off" },
       log,
     });
     const ms = await waitFor(`${appOrigin}/login/`, { child, timeoutMs: 240_000 });
