@@ -20,13 +20,11 @@ import { bundleWorker, clientJsPerPage, largestInputs } from "./lib/size.mjs";
 import { measureStartup } from "./lib/startup.mjs";
 import { summarise } from "./lib/stats.mjs";
 
-const OUTPUTS = ["bench/results.json", "bench/results.md", "bench/README-section.md"];
-
-/** Writes results.md and README-section.md from the results, formatted as `npm run lint` expects. */
+/** Writes results.md and README-section.md from the results; results.json formatted as `npm run lint` expects. */
 function writeReports(results) {
   writeFileSync(join(root, "bench/results.md"), renderMarkdown(results, readCandidates()));
   writeFileSync(join(root, "bench/README-section.md"), renderReadmeSection(results));
-  run("npx", ["biome", "format", "--write", ...OUTPUTS]);
+  run("npx", ["biome", "format", "--write", "--no-errors-on-unmatched", "bench/results.json"]);
 }
 
 // `node bench/run.mjs --report-only`: re-render results.md and README-section.md from results.json.

@@ -167,6 +167,10 @@ export function renderMarkdown(results, candidates) {
   if (candidates) {
     out.push("", "### Which wasm build (from `npm run bench:argon2-candidates`)", "");
     out.push(candidates.markdown.trim());
+    out.push(
+      "",
+      "The candidates run each package as published. @phi-ag/argon2's non-ASCII failure is its JS wrapper's (it passes a password's UTF-16 length as its byte count); the app calls the same wasm through its C API with the UTF-8 byte count (app/utils/password.server.ts), and passes the cross-check above.",
+    );
   }
 
   if (load) {
