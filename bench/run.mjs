@@ -4,7 +4,8 @@
 // Tunables (environment): BENCH_PORT (the app's port; free ones are picked otherwise), BENCH_DURATION
 // (seconds per GET load run, 3), BENCH_LOGIN_DURATION (seconds per login run, 5), BENCH_REPEATS (runs per load scenario, 3), BENCH_BREAKDOWN=0 to skip the
 // per-package size breakdown (it rebuilds with server source maps at the end; by default it runs only
-// when the bench has taken under 210 s so far, to stay within 5 minutes; BENCH_BREAKDOWN=1 forces it).
+// when the bench has taken under 210 s so far, to stay within 5 minutes; BENCH_BREAKDOWN=1 forces it,
+// and `node bench/run.mjs --breakdown-only` adds it to the last results afterwards).
 import { execSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, getPriority, loadavg, tmpdir } from "node:os";
@@ -35,6 +36,13 @@ if (process.argv.includes("--report-only")) {
   process.exit(0);
 }
 
+/** Which packages the worker's bytes come from: rebuilds with server source maps (replacing build/). */
+function sizeByPackage(outdir) {
+  run("npx", ["remix", "vite:build", "--sourcemapServer"], { log });
+  bundleWorker(outdir, log);
+  return bytesByPackage(outdir).slice(0, 15);
+}
+
 // Free ports picked now: other people run wrangler dev on this machine too. BENCH_PORT fixes the app's.
 const ports = {
   app: Number(process.env.BENCH_PORT ?? (await freePort())),
@@ -55,6 +63,18 @@ writeFileSync(logFile, "");
 const log = (text) => appendFileSync(logFile, text.endsWith("\n") ? text : `${text}\n`);
 const began = performance.now();
 const stageTimes = {};
+
+// `node bench/run.mjs --breakdown-only`: add the per-package breakdown to the last results.json.
+if (process.argv.includes("--breakdown-only")) {
+  const results = JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8"));
+  results.size.byPackage = sizeByPackage(join(work, "dry-run-maps"));
+  delete results.size.byPackageSkipped;
+  writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeReports(results);
+  rmSync(work, { recursive: true, force: true });
+  console.log(results.size.byPackage.map((row) => `${row.owner}: ${row.KiB} KiB`).join("\n"));
+  process.exit(0);
+}
 
 async function stage(name, task) {
   const t0 = performance.now();
@@ -294,12 +314,9 @@ async function main() {
   // 4. Which packages the worker's bytes come from (rebuilds with server source maps; last, as it replaces build/).
   const elapsed = (performance.now() - began) / 1000;
   if (breakdown === "1" || (breakdown === "auto" && elapsed < 210)) {
-    results.size.byPackage = await stage("size breakdown by package (build with server source maps)", async () => {
-      run("npx", ["remix", "vite:build", "--sourcemapServer"], { log });
-      const outdir = join(work, "dry-run-maps");
-      bundleWorker(outdir, log);
-      return bytesByPackage(outdir).slice(0, 15);
-    });
+    results.size.byPackage = await stage("size breakdown by package (build with server source maps)", async () =>
+      sizeByPackage(join(work, "dry-run-maps")),
+    );
   } else {
     results.size.byPackageSkipped =
       breakdown === "0" ? "BENCH_BREAKDOWN=0" : `the bench had already taken ${elapsed.toFixed(0)} s`;
