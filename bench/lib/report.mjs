@@ -12,18 +12,15 @@ export function budgets(results) {
   const rows = [];
   const { argon2, load, roundTrips, size, coldStart } = results;
   if (argon2) {
-    rows.push({
-      what: "argon2id hash, workerd / native (median)",
-      measured: `${argon2.ratio.hash.toFixed(2)} (${argon2.workerd.hash.median.toFixed(1)} / ${argon2.native.hash.median.toFixed(1)} ms)`,
-      budget: "≤ 2.0",
-      ok: argon2.ratio.hash <= argon2.budgetRatio,
-    });
-    rows.push({
-      what: "argon2id verify, workerd / native (median)",
-      measured: `${argon2.ratio.verify.toFixed(2)} (${argon2.workerd.verify.median.toFixed(1)} / ${argon2.native.verify.median.toFixed(1)} ms)`,
-      budget: "≤ 2.0",
-      ok: argon2.ratio.verify <= argon2.budgetRatio,
-    });
+    // Met only when both the medians and the least-disturbed samples (minima) say so.
+    for (const op of ["hash", "verify"]) {
+      rows.push({
+        what: `argon2id ${op}, workerd / native (medians; minima)`,
+        measured: `${argon2.ratio[op].toFixed(2)} (${argon2.workerd[op].median.toFixed(1)} / ${argon2.native[op].median.toFixed(1)} ms); ${argon2.ratioOfMinima[op].toFixed(2)} (${argon2.workerd[op].min.toFixed(1)} / ${argon2.native[op].min.toFixed(1)} ms)`,
+        budget: "≤ 2.0",
+        ok: argon2.ratio[op] <= argon2.budgetRatio && argon2.ratioOfMinima[op] <= argon2.budgetRatio,
+      });
+    }
     const cross = argon2.crossChecks.every((c) => c.workerByNative && c.nativeByWorker);
     rows.push({
       what: "PHC strings cross-verify with @node-rs/argon2 (ASCII and non-ASCII)",
