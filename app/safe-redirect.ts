@@ -5,6 +5,9 @@ export const DEFAULT_REDIRECT = "/dash/";
 /** Paths that would bounce the user straight back into the auth flow. */
 const AUTH_PATHS = ["/login", "/logout"];
 
+/** Whitespace, control and format characters: browsers strip some, so `/\t/x` would become `//x`. */
+const UNSAFE_CHARACTERS = /[\s\p{Cc}\p{Cf}]/u;
+
 /**
  * True only for a path on this site: a single leading `/`, no scheme, no `//` or `/\`
  * (protocol-relative), no whitespace or control characters (browsers strip some of them,
@@ -13,7 +16,7 @@ const AUTH_PATHS = ["/login", "/logout"];
 export function isSafeRedirect(target: unknown): target is string {
   if (typeof target !== "string" || target.length === 0 || target.length > 2048) return false;
   if (!target.startsWith("/")) return false;
-  if (/[\s\p{Cc}\p{Cf}]/u.test(target)) return false;
+  if (UNSAFE_CHARACTERS.test(target)) return false;
   // Browsers treat `\` as `/` in http(s) URLs: check the string as the browser will read it.
   const asBrowserReads = target.replaceAll("\\", "/");
   if (asBrowserReads.startsWith("//")) return false;
@@ -27,7 +30,8 @@ export function isSafeRedirect(target: unknown): target is string {
   if (url.origin !== "http://local.invalid") return false;
 
   const path = decodeRepeatedly(url.pathname).replaceAll("\\", "/").toLowerCase();
-  if (path.startsWith("//")) return false;
+  // Encoded ones too (`/%09/x`): whatever decodes the path once more would see `/\t/x`.
+  if (path.startsWith("//") || UNSAFE_CHARACTERS.test(path)) return false;
   const normalised = path.replace(/\/+$/, "");
   return !AUTH_PATHS.some((auth) => normalised === auth || normalised.startsWith(`${auth}/`));
 }
