@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { nodeArgon2Service } from "./tests/setup/node-argon2";
 
 // Tests run inside workerd against a real local D1 (Miniflare) with the real migrations applied.
 export default defineConfig(async () => {
@@ -16,6 +17,8 @@ export default defineConfig(async () => {
             // Two secrets: the first signs, both verify (rotation is tested).
             SESSION_SECRET: "test-secret-current-0123456789abcdef,test-secret-previous-0123456789abcdef",
           },
+          // @node-rs/argon2 running in Node, the independent reference for the argon2 cross-check.
+          serviceBindings: { NODE_ARGON2: nodeArgon2Service },
         },
       }),
     ],

@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends globalThis.Env {
       TEST_MIGRATIONS: D1Migration[];
+      /** @node-rs/argon2 in Node (tests/setup/node-argon2.ts), bound only in tests. */
+      NODE_ARGON2: Fetcher;
     }
   }
 }

@@ -1,0 +1,80 @@
+// Reading the worker's HTML the way a browser would, with workerd's own HTML parser (HTMLRewriter).
+export type Element = { tag: string; attrs: Record<string, string>; text: string };
+
+const VOID = new Set([
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "source",
+  "track",
+  "wbr",
+]);
+
+/** Every element matching a CSS selector, in document order, with decoded attributes and folded text. */
+export async function select(html: string, selector: string): Promise<Element[]> {
+  const found: Element[] = [];
+  const open: Element[] = [];
+  await new HTMLRewriter()
+    .on(selector, {
+      element(element) {
+        const attrs: Record<string, string> = {};
+        // workerd yields [name, value] pairs (the DOM lib's types, also loaded, say otherwise).
+        const pairs = element.attributes as unknown as Iterable<[string, string]>;
+        for (const [name, value] of pairs) attrs[name] = decodeEntities(value);
+        const entry: Element = { tag: element.tagName, attrs, text: "" };
+        found.push(entry);
+        if (VOID.has(element.tagName)) return;
+        open.push(entry);
+        element.onEndTag(() => {
+          const closed = open.pop();
+          const parent = open.at(-1);
+          if (closed) closed.text = decodeEntities(closed.text).replace(/\s+/g, " ").trim();
+          if (closed && parent) parent.text += ` ${closed.text} `;
+        });
+      },
+      text(chunk) {
+        const current = open.at(-1);
+        if (current) current.text += chunk.text;
+      },
+    })
+    .transform(new Response(html))
+    .text();
+  return found;
+}
+
+export async function selectOne(html: string, selector: string): Promise<Element> {
+  const [first, ...rest] = await select(html, selector);
+  if (!first) throw new Error(`no element matches ${selector}`);
+  if (rest.length > 0) throw new Error(`${rest.length + 1} elements match ${selector}`);
+  return first;
+}
+
+/** The inputs a user fills in (hidden ones, such as the CSRF token, left out), in document order. */
+export async function visibleInputs(html: string, formSelector = "main form"): Promise<Element[]> {
+  const inputs = await select(html, `${formSelector} input`);
+  return inputs.filter((input) => input.attrs.type !== "hidden");
+}
+
+/** The label text for an input, found by its id. */
+export async function labelFor(html: string, id: string): Promise<string | undefined> {
+  const labels = await select(html, "label");
+  return labels.find((label) => label.attrs.for === id)?.text;
+}
+
+export function decodeEntities(text: string): string {
+  return text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+    .replace(/&#x([0-9a-f]+);/gi, (_, code: string) => String.fromCodePoint(Number.parseInt(code, 16)))
+    .replace(/&amp;/g, "&");
+}
