@@ -59,7 +59,8 @@ async function openCookieSession(request: Request, env: Env): Promise<RequestSes
 export function commitCookie(storage: ReturnType<typeof storageFor>, session: CookieSession): Promise<string> {
   const rememberUntil = session.get("rememberUntil");
   if (rememberUntil === undefined) return storage.commitSession(session);
-  const maxAge = Math.max(0, Math.floor((rememberUntil - Date.now()) / 1000));
+  // Rounded up: the milliseconds spent on the login's D1 writes must not turn one day into 86399 s.
+  const maxAge = Math.max(0, Math.ceil((rememberUntil - Date.now()) / 1000));
   return storage.commitSession(session, { maxAge });
 }
 
