@@ -23,7 +23,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const { env } = context.cloudflare;
   const form = await readPostedForm(request, context);
-  const values = { email: String(form.get("email") ?? "") };
+  // The form posts to /login/ without the query string, so `next` comes back for the retry.
+  const values = { email: String(form.get("email") ?? ""), next: String(form.get("next") ?? "") };
   if (!(await withinIpRateLimit(request, env))) return tooManyRequests(values);
   const result = validateForm(LoginSchema, form);
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
@@ -43,7 +44,7 @@ export default function Login() {
   const result = useActionData<typeof action>();
   const { formRef, onSubmit, errors } = useFormValidation(LoginSchema, result?.errors);
   const submitting = useNavigation().state === "submitting";
-  const next = useSearchParams()[0].get("next");
+  const next = useSearchParams()[0].get("next") || result?.values.next;
   return (
     <section className="card" aria-labelledby="login-title">
       <h1 id="login-title">Log in</h1>
