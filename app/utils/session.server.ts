@@ -51,7 +51,8 @@ export function getCookieSession(request: Request, context: AppLoadContext): Pro
 
 async function openCookieSession(request: Request, env: Env): Promise<RequestSession> {
   const storage = storageFor(request, env);
-  const session = await storage.getSession(request.headers.get("Cookie"));
+  // Remix's unsign throws on a signature that is not base64 (atob): such a cookie is no session either.
+  const session = await storage.getSession(request.headers.get("Cookie")).catch(() => storage.getSession());
   return { session, commit: () => commitCookie(storage, session) };
 }
 
