@@ -27,7 +27,8 @@ export async function select(html: string, selector: string): Promise<Element[]>
         const attrs: Record<string, string> = {};
         // workerd yields [name, value] pairs (the DOM lib's types, also loaded, say otherwise).
         const pairs = element.attributes as unknown as Iterable<[string, string]>;
-        for (const [name, value] of pairs) attrs[name] = decodeEntities(value);
+        // Names lowercased, as a browser reads them (React writes `autoComplete`).
+        for (const [name, value] of pairs) attrs[name.toLowerCase()] = decodeEntities(value);
         const entry: Element = { tag: element.tagName, attrs, text: "" };
         found.push(entry);
         if (VOID.has(element.tagName)) return;
@@ -77,4 +78,22 @@ export function decodeEntities(text: string): string {
     .replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
     .replace(/&#x([0-9a-f]+);/gi, (_, code: string) => String.fromCodePoint(Number.parseInt(code, 16)))
     .replace(/&amp;/g, "&");
+}
+
+/** Every link target and form action on a page (what a user can navigate or post to). */
+export async function linksAndActions(html: string): Promise<string[]> {
+  const links = await select(html, "a[href]");
+  const forms = await select(html, "form");
+  return [...links.map((a) => a.attrs.href ?? ""), ...forms.map((form) => form.attrs.action ?? "(no action)")];
+}
+
+/**
+ * True when a URL of this site is in its slashed form: the path ends with `/`, or its last
+ * segment is a file (`/favicon.svg`). Other sites' URLs are not ours to judge.
+ */
+export function isSlashedForm(url: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith("http://localhost")) return true;
+  const path = new URL(url, "http://localhost").pathname;
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  return last === "" || last.includes(".");
 }
