@@ -140,31 +140,37 @@ describe("home page /", () => {
   });
 });
 
-describe("the page header", () => {
-  it('signed out: "Log in" to /login/ and "Register" to /register/, no log-out button', async () => {
-    const { html } = await new TestBrowser().get("/");
-    const links = await select(html, "header a");
-    expect(links.map((a) => [a.text, a.attrs.href])).toEqual(
-      expect.arrayContaining([
-        ["Log in", "/login/"],
-        ["Register", "/register/"],
-      ]),
-    );
-    expect(await select(html, "header form")).toEqual([]);
-  });
+describe("the page header, on every page", () => {
+  it.each(["/", "/login/", "/register/", "/no-such-page/"])(
+    'signed out, %s: "Log in" to /login/ and "Register" to /register/, no log-out button',
+    async (path) => {
+      const { html } = await new TestBrowser().get(path);
+      const links = await select(html, "header a");
+      expect(links.map((a) => [a.text, a.attrs.href])).toEqual(
+        expect.arrayContaining([
+          ["Log in", "/login/"],
+          ["Register", "/register/"],
+        ]),
+      );
+      expect(await select(html, "header form")).toEqual([]);
+    },
+  );
 
-  it('signed in: the first name, a link to /dash/ and a "Log out" button posting to /logout/ with a CSRF token', async () => {
-    const { html } = await signedIn.get("/");
-    const header = await selectOne(html, "header");
-    expect(header.text).toContain("Katherine");
-    expect(header.text).not.toContain("Log in");
-    expect(header.text).not.toContain("Register");
-    expect((await select(html, 'header a[href="/dash/"]')).length).toBe(1);
-    const form = await selectOne(html, "header form");
-    expect(form.attrs).toMatchObject({ method: "post", action: "/logout/" });
-    expect((await selectOne(html, "header form button")).text).toBe("Log out");
-    expect((await selectOne(html, 'header form input[name="csrf"]')).attrs.value).toBe(signedIn.csrf);
-  });
+  it.each(["/", "/dash/", "/logout/", "/no-such-page/"])(
+    'signed in, %s: the first name, a link to /dash/ and a "Log out" button posting to /logout/ with the CSRF token',
+    async (path) => {
+      const { html } = await signedIn.get(path);
+      const header = await selectOne(html, "header");
+      expect(header.text).toContain("Katherine");
+      expect(header.text).not.toContain("Log in");
+      expect(header.text).not.toContain("Register");
+      expect((await select(html, 'header a[href="/dash/"]')).length).toBe(1);
+      const form = await selectOne(html, "header form");
+      expect(form.attrs).toMatchObject({ method: "post", action: "/logout/" });
+      expect((await selectOne(html, "header form button")).text).toBe("Log out");
+      expect((await selectOne(html, 'header form input[name="csrf"]')).attrs.value).toBe(signedIn.csrf);
+    },
+  );
 });
 
 describe("the registration form", () => {

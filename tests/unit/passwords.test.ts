@@ -109,23 +109,24 @@ describe("verifyDummyPassword (the unknown-email path)", () => {
 });
 
 describe("the unknown-email path costs as much as a real verification", () => {
-  function medianMs(run: () => void): number {
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const start = performance.now();
-      run();
-      times.push(performance.now() - start);
-    }
-    return times.sort((a, b) => a - b)[2] ?? 0;
-  }
-
   it("verifyDummyPassword takes about as long as verifyPassword on a real hash", () => {
     const hash = hashPassword("correct horse battery");
-    const real = medianMs(() => verifyPassword(hash, "wrong password"));
-    const dummy = medianMs(() => verifyDummyPassword("wrong password"));
+    const time = (run: () => void) => {
+      const start = performance.now();
+      run();
+      return performance.now() - start;
+    };
+    // Interleaved, and the fastest of each kept: other load on the machine only ever adds time.
+    const real: number[] = [];
+    const dummy: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      real.push(time(() => verifyPassword(hash, "wrong password")));
+      dummy.push(time(() => verifyDummyPassword("wrong password")));
+    }
+    const [fastestReal, fastestDummy] = [Math.min(...real), Math.min(...dummy)];
     // A real argon2id verification at m=19456,t=2 takes milliseconds, even on a fast machine.
-    expect(real).toBeGreaterThan(2);
-    expect(dummy).toBeGreaterThan(real * 0.5);
-    expect(dummy).toBeLessThan(real * 2);
+    expect(fastestReal).toBeGreaterThan(2);
+    expect(fastestDummy).toBeGreaterThan(fastestReal * 0.5);
+    expect(fastestDummy).toBeLessThan(fastestReal * 3);
   });
 });
