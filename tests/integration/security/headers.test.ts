@@ -27,6 +27,8 @@ describe("security headers", () => {
     expect(csp).not.toContain("unsafe-inline");
     expect(nonceOf(first)).not.toBe(nonceOf(second));
     expect(nonceOf(first).length).toBeGreaterThanOrEqual(16);
+    // Read the pages: an unread one keeps its render's 5-second abort timer, which then logs an error.
+    await Promise.all([first.text(), second.text()]);
   });
 
   it("every script and module preload in a page carries this response's nonce", async () => {
@@ -48,6 +50,7 @@ describe("security headers", () => {
       expect(response.headers.get("Cross-Origin-Opener-Policy"), path).toBe("same-origin");
       expect(response.headers.get("Permissions-Policy"), path).toContain("camera=()");
       expect(response.headers.get("Cache-Control"), path).toBe("no-store");
+      await response.text();
     }
   });
 
@@ -56,6 +59,7 @@ describe("security headers", () => {
     expect(secure.headers.get("Strict-Transport-Security")).toBe("max-age=31536000; includeSubDomains");
     const plain = await SELF.fetch("http://localhost/");
     expect(plain.headers.get("Strict-Transport-Security")).toBeNull();
+    await Promise.all([secure.text(), plain.text()]);
   });
 
   it("the healthcheck stays plain text: no CSP needed, still nosniff", async () => {

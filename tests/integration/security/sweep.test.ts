@@ -33,7 +33,11 @@ describe("scheduled sweep", () => {
         now - MINUTE,
       ),
     ]);
-    const liveSessionsBefore = (await ids("sessions", "id")).filter((id) => id !== "expired-session");
+    // Live means unexpired: other test files share this D1 (isolate: false) and leave expired rows too.
+    const { results: live } = await env.DB.prepare("SELECT id FROM sessions WHERE expires_at > ?")
+      .bind(now)
+      .all<{ id: string }>();
+    const liveSessionsBefore = live.map((row) => row.id);
     expect(liveSessionsBefore.length).toBeGreaterThan(0);
 
     await worker.scheduled(createScheduledController({ cron: "17 * * * *", scheduledTime: now }), env);
