@@ -1,6 +1,6 @@
 // SPEC "Sessions, cookies and CSRF": one `__session` cookie, HttpOnly, SameSite=Lax, Path=/, Secure on
 // https, signed with SESSION_SECRET (first signs, all verify); a bad cookie means signed out.
-// ASVS V3.4.1 Secure, V3.4.2 HttpOnly, V3.4.3 SameSite, V3.4.5 Path.
+// ASVS 5.0 V3.3.1 Secure, V3.3.2 SameSite, V3.3.4 HttpOnly.
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser } from "../helpers/browser";
 import {
@@ -53,7 +53,7 @@ describe("cookie attributes", () => {
     expect([...browser.cookies.keys()]).toEqual([SESSION_COOKIE]);
   });
 
-  it("V3.4.2/V3.4.3/V3.4.5 HttpOnly, SameSite=Lax, Path=/ on the anonymous, signed-in and logged-out cookie", async () => {
+  it("V3.3.2/V3.3.4 HttpOnly, SameSite=Lax, Path=/ on the anonymous, signed-in and logged-out cookie", async () => {
     const browser = new TestBrowser();
     const lines = [sessionSetCookie((await browser.get("/login/")).response)];
     lines.push(
@@ -72,7 +72,7 @@ describe("cookie attributes", () => {
     }
   });
 
-  it("V3.4.1 Secure when the request is https, on every cookie the app sets", async () => {
+  it("V3.3.1 Secure when the request is https, on every cookie the app sets", async () => {
     const browser = new TestBrowser();
     const https = "https://localhost";
     const page = await browser.get(`${https}/login/`);

@@ -1,5 +1,5 @@
 // SPEC "Logout": only a POST with the CSRF token logs out; it deletes the server-side session, so the
-// old cookie replayed is signed out (ASVS V3.3.1); a GET never logs anyone out.
+// old cookie replayed is signed out (ASVS 5.0 V7.4.1); a GET never logs anyone out.
 import { describe, expect, it } from "vitest";
 import { newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
 import { readSessionCookie, SESSION_COOKIE, sessionSetCookie, sha256HexIndependent } from "../helpers/cookies";
@@ -15,7 +15,7 @@ async function signedInWithSession() {
 }
 
 describe("POST /logout/ with the CSRF token", () => {
-  it("V3.3.1 deletes the sessions row, clears the token from the cookie and redirects (303) to /", async () => {
+  it("V7.4.1 deletes the sessions row, clears the token from the cookie and redirects (303) to /", async () => {
     const { browser, sessionId } = await signedInWithSession();
     expect(await sessionById(sessionId)).not.toBeNull();
     const { response } = await browser.post("/logout/", {});

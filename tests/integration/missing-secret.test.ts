@@ -15,7 +15,9 @@ async function callWorker(request: Request, bindings: Env): Promise<Response> {
   const handler = worker.fetch;
   if (!handler) throw new Error("the worker has no fetch handler");
   const ctx = createExecutionContext();
-  const response = await handler(request as Parameters<typeof handler>[0], bindings, ctx);
+  const streamed = await handler(request as Parameters<typeof handler>[0], bindings, ctx);
+  // Buffered, so the body can be read after the execution context has been waited on.
+  const response = new Response(await streamed.arrayBuffer(), streamed);
   await waitOnExecutionContext(ctx);
   return response;
 }

@@ -2,6 +2,7 @@
 // what each URL answers, slash-less URLs, slashed links and actions, and the fields of each form.
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { HONEYPOT_FIELD } from "~/validation";
 import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
 import { isSlashedForm, labelFor, linksAndActions, select, selectOne, visibleInputs } from "../helpers/html";
 
@@ -15,7 +16,7 @@ beforeAll(async () => {
 
 function expectHtmlPage(response: Response) {
   expect(response.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
-  // Pages carry CSRF tokens and personal data (ASVS V8.2.1).
+  // Pages carry CSRF tokens and personal data: no cache may keep them.
   expect(response.headers.get("Cache-Control")).toBe("no-store");
 }
 
@@ -186,7 +187,8 @@ describe("the registration form", () => {
   });
 
   it("has, in order, Email, First name, Last name, Password, Confirm password, with proper type and autocomplete", async () => {
-    const inputs = await visibleInputs(html);
+    // The honeypot is for bots (tests/integration/security/bots-and-passwords.test.ts), not people.
+    const inputs = (await visibleInputs(html)).filter((input) => input.attrs.name !== HONEYPOT_FIELD);
     const described = await Promise.all(
       inputs.map(async (input) => ({
         label: await labelFor(html, input.attrs.id ?? ""),

@@ -118,7 +118,7 @@ describe("the limits are inclusive", () => {
   });
 
   it("accepts an 8-character password", async () => {
-    const { response } = await postRegistration(newUser({ password: "12345678", confirm_password: "12345678" }));
+    const { response } = await postRegistration(newUser({ password: "Zq7$wP2k", confirm_password: "Zq7$wP2k" }));
     expect(response.status).toBe(303);
   });
 });

@@ -1,5 +1,5 @@
 // SPEC "Login" (a NEW session, remember me) and "Sessions": the server-side session behind the
-// cookie — created fresh at login, stored as a hash, expiring within a day, gone with its user.
+// cookie — created fresh at login, stored as a hash, expiring within a day, gone with its user. ASVS 5.0 V7.2.4, V7.3.2.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser } from "../helpers/browser";
@@ -31,7 +31,7 @@ async function isSignedIn(browser: TestBrowser): Promise<boolean> {
   return false;
 }
 
-describe("V3.2.1 login creates a new session (no session fixation)", () => {
+describe("V7.2.4 login creates a new session (no session fixation)", () => {
   it("the cookie from before login never becomes signed in; the one after it is new", async () => {
     const browser = new TestBrowser();
     await browser.get("/login/");
@@ -128,7 +128,7 @@ describe("remember me", () => {
 });
 
 describe("a session that should no longer count means signed out, never an error", () => {
-  it("V3.3.1 expired on the server (expires_at in the past)", async () => {
+  it("V7.3.2 expired on the server (expires_at in the past)", async () => {
     const { browser } = await signedInBrowser(user);
     const id = sha256HexIndependent((await tokenOf(browser)) ?? "");
     await env.DB.prepare("UPDATE sessions SET expires_at = ? WHERE id = ?")
