@@ -1,9 +1,9 @@
 // SPEC "Healthcheck" (database not working): 503, a short text body with nothing internal, the error
 // logged. Its own file: the users table is renamed away here, which would break any other test.
-import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../app/worker";
+import { callWorker } from "../helpers/worker";
 
 const URL = "http://localhost/healthcheck/";
 const DOWN = "The database is not working";
@@ -17,18 +17,6 @@ function expectDown(response: Response) {
   expect(response.headers.get("Content-Type")).toBe("text/plain; charset=utf-8");
   expect(response.headers.get("Cache-Control")).toBe("no-store");
   expect(response.headers.getSetCookie()).toEqual([]);
-}
-
-/** The worker's own fetch handler, called with bindings of the test's choosing. */
-async function callWorker(request: Request, bindings: Env): Promise<Response> {
-  const handler = worker.fetch;
-  if (!handler) throw new Error("the worker has no fetch handler");
-  const ctx = createExecutionContext();
-  const streamed = await handler(request as Parameters<typeof handler>[0], bindings, ctx);
-  // Buffered, so the body can be read after the execution context has been waited on.
-  const response = new Response(await streamed.arrayBuffer(), streamed);
-  await waitOnExecutionContext(ctx);
-  return response;
 }
 
 function loggedText(spy: { mock: { calls: unknown[][] } }): string {

@@ -2,25 +2,13 @@
 // says what is missing; never a built-in secret. And SPEC "Errors": the 500 page is "Something went
 // wrong", with no stack trace or internals. The worker's own fetch handler is called with the test's
 // bindings minus the secret (vitest-pool-workers has one set of bindings per config).
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../app/worker";
+import { callWorker } from "../helpers/worker";
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-async function callWorker(request: Request, bindings: Env): Promise<Response> {
-  const handler = worker.fetch;
-  if (!handler) throw new Error("the worker has no fetch handler");
-  const ctx = createExecutionContext();
-  const streamed = await handler(request as Parameters<typeof handler>[0], bindings, ctx);
-  // Buffered, so the body can be read after the execution context has been waited on.
-  const response = new Response(await streamed.arrayBuffer(), streamed);
-  await waitOnExecutionContext(ctx);
-  return response;
-}
 
 const withoutSecret: Env = { ...env, SESSION_SECRET: undefined };
 

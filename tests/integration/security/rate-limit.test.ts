@@ -1,9 +1,8 @@
 // Per-IP limits on login and register POSTs (the [[ratelimits]] binding), keyed by CF-Connecting-IP.
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../../app/worker";
 import { newUser, ORIGIN, TestBrowser, textOf } from "../../helpers/browser";
+import { callWorker } from "../../helpers/worker";
 
 /**
  * Posts until the first 429 (at most 21 posts: the limiter's windows are fixed, so a window may
@@ -77,10 +76,7 @@ describe("per-IP rate limit", () => {
           Origin: ORIGIN,
         },
       });
-      const ctx = createExecutionContext();
-      const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, local, ctx);
-      await waitOnExecutionContext(ctx);
-      expect(response.status).toBe(400);
+      expect((await callWorker(request, local)).status).toBe(400);
     }
   });
 });
