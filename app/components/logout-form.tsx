@@ -1,13 +1,15 @@
 import { Form } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { usePendingSubmit } from "~/components/use-pending-submit";
 
 /** The only way to log out: a POST with the CSRF token (a GET never logs anyone out). */
 export function LogoutForm({ className = "button" }: { className?: string }) {
+  const pending = usePendingSubmit("/logout/");
   return (
     <Form method="post" action="/logout/" className="inline-form">
       <AuthenticityTokenInput />
-      <button type="submit" className={className}>
-        Log out
+      <button type="submit" className={className} disabled={pending}>
+        {pending ? "Logging out…" : "Log out"}
       </button>
     </Form>
   );

@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { data, redirect } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { Field, FormError, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
+import { usePendingSubmit } from "~/components/use-pending-submit";
 import { messages, PRODUCT_NAME } from "~/messages";
 import { safeRedirect } from "~/safe-redirect";
 import { logIn, requireAnonymous } from "~/utils/auth.server";
@@ -43,7 +44,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Login() {
   const result = useActionData<typeof action>();
   const { formRef, onSubmit, errors } = useFormValidation(LoginSchema, result?.errors);
-  const submitting = useNavigation().state === "submitting";
+  const submitting = usePendingSubmit("/login/");
   const next = useSearchParams()[0].get("next") || result?.values.next;
   return (
     <section className="card" aria-labelledby="login-title">

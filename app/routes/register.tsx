@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { data } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { Field, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
+import { usePendingSubmit } from "~/components/use-pending-submit";
 import { config } from "~/config";
 import { messages, PRODUCT_NAME } from "~/messages";
 import { redirectWithFlash, registerUser, requireAnonymous } from "~/utils/auth.server";
@@ -49,7 +50,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Register() {
   const result = useActionData<typeof action>();
   const { formRef, onSubmit, errors } = useFormValidation(RegisterSchema, result?.errors);
-  const submitting = useNavigation().state === "submitting";
+  const submitting = usePendingSubmit("/register/");
   const { limits } = config;
   return (
     <section className="card" aria-labelledby="register-title">
