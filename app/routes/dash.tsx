@@ -43,7 +43,7 @@ export default function Dashboard() {
           )}
         </li>
       </ul>
-      <LogoutForm />
+      <LogoutForm className="button secondary" />
     </section>
   );
 }
