@@ -1,0 +1,338 @@
+// Shared pieces of the browser tests: the browser connection, contexts with JS on or off, the
+// app's forms, axe, console watching and a read-only look into the run's local D1.
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { promisify } from "node:util";
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Locator,
+  type Page,
+} from "playwright-core";
+import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
+
+export const baseURL = inject("baseURL");
+export const PASSWORD = "correct horse battery";
+
+/** The two ways every journey runs. */
+export const JS_MODES = [
+  { label: "JS on", js: true },
+  { label: "JS off", js: false },
+] as const;
+export type JsMode = (typeof JS_MODES)[number];
+
+// ---------- Browser and contexts ----------
+
+/** Connects this test file to the run's one Chromium; contexts opened through it close after each test. */
+export function connectBrowser() {
+  let browser: Browser | undefined;
+  const open: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await chromium.connect(inject("wsEndpoint"));
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((context) => context.close().catch(() => {})));
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get browser(): Browser {
+      if (!browser) throw new Error("browser not connected yet");
+      return browser;
+    },
+    /** A fresh context (its own cookies) with JavaScript on or off. */
+    async context(js: boolean, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+      if (!browser) throw new Error("browser not connected yet");
+      const context = await browser.newContext({ baseURL, javaScriptEnabled: js, ...options });
+      context.setDefaultTimeout(10_000);
+      appScripts.set(context, js);
+      open.push(context);
+      return context;
+    },
+    /**
+     * JavaScript on in the browser, but the app's own scripts blocked: the page is exactly what a
+     * browser without JS shows, while tools such as axe can still run inside it.
+     */
+    async contextWithoutAppScripts(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+      const context = await this.context(true, options);
+      appScripts.set(context, false);
+      await context.route(/\/assets\/.*\.js$/, (route) => route.abort());
+      return context;
+    },
+    async page(js: boolean, options: BrowserContextOptions = {}): Promise<Page> {
+      const context = await this.context(js, options);
+      return context.newPage();
+    },
+  };
+}
+
+/**
+ * Goes to a page and, with JS on, waits until React has taken over the document: before that a click
+ * on a link or a submit button does the browser's own thing, which would make JS-on tests flaky.
+ */
+export async function visit(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await waitForHydration(page);
+}
+
+export async function waitForHydration(page: Page): Promise<void> {
+  if (!(await scriptsEnabled(page))) return;
+  await page.waitForFunction(() => {
+    const router = (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter;
+    return (
+      router?.state.initialized === true && Object.keys(document).some((key) => key.startsWith("__reactContainer"))
+    );
+  });
+}
+
+/** Whether the app's own JavaScript runs in a context (recorded when the context is made). */
+const appScripts = new WeakMap<BrowserContext, boolean>();
+
+async function scriptsEnabled(page: Page): Promise<boolean> {
+  return appScripts.get(page.context()) ?? true;
+}
+
+/** Path and query of the page's URL, e.g. `/login/?next=%2Fdash%2F`. */
+export function pathOf(page: Page): string {
+  const url = new URL(page.url());
+  return `${url.pathname}${url.search}`;
+}
+
+export async function expectPath(page: Page, path: string): Promise<void> {
+  await page.waitForURL((url) => `${url.pathname}${url.search}` === path);
+}
+
+// ---------- Users and the app's forms ----------
+
+let counter = 0;
+
+export type NewUser = { email: string; firstName: string; lastName: string; password: string };
+
+export function newUser(tag = "user"): NewUser {
+  counter += 1;
+  return {
+    email: `${tag}-${Date.now().toString(36)}-${counter}@example.com`,
+    firstName: "Ada",
+    lastName: "Lovelace",
+    password: PASSWORD,
+  };
+}
+
+export const field = {
+  email: (page: Page) => page.getByLabel("Email", { exact: true }),
+  firstName: (page: Page) => page.getByLabel("First name", { exact: true }),
+  lastName: (page: Page) => page.getByLabel("Last name", { exact: true }),
+  password: (page: Page) => page.getByLabel("Password", { exact: true }),
+  confirm: (page: Page) => page.getByLabel("Confirm password", { exact: true }),
+  remember: (page: Page) => page.getByLabel("Remember me", { exact: true }),
+};
+
+export const mainButton = (page: Page, name: string) =>
+  page.getByRole("main").getByRole("button", { name, exact: true });
+export const headerButton = (page: Page, name: string) =>
+  page.getByRole("banner").getByRole("button", { name, exact: true });
+export const headerLink = (page: Page, name: string) =>
+  page.getByRole("banner").getByRole("link", { name, exact: true });
+
+export async function fillRegistration(page: Page, user: NewUser, confirm = user.password): Promise<void> {
+  await field.email(page).fill(user.email);
+  await field.firstName(page).fill(user.firstName);
+  await field.lastName(page).fill(user.lastName);
+  await field.password(page).fill(user.password);
+  await field.confirm(page).fill(confirm);
+}
+
+/** Registers through the form and ends on the login page, its flash shown. */
+export async function register(page: Page, user: NewUser): Promise<void> {
+  await visit(page, "/register/");
+  await fillRegistration(page, user);
+  await mainButton(page, "Register").click();
+  await expectPath(page, "/login/");
+  await page.getByRole("heading", { name: "Log in", exact: true }).waitFor();
+  await waitForHydration(page);
+}
+
+/**
+ * Registers over plain HTTP, as a browser without JS posts the form (GET for the cookie and CSRF
+ * token, then POST). For tests whose subject is not registration: quicker than driving the page.
+ */
+export async function registerOverHttp(user: NewUser): Promise<void> {
+  const form = await fetch(`${baseURL}/register/`);
+  const cookie = form.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  if (!csrf) throw new Error("no CSRF token on /register/");
+  const response = await fetch(`${baseURL}/register/`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Cookie: cookie, Origin: baseURL, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      csrf,
+      email: user.email,
+      first_name: user.firstName,
+      last_name: user.lastName,
+      password: user.password,
+      confirm_password: user.password,
+    }),
+  });
+  if (response.status !== 303) throw new Error(`registration over HTTP answered ${response.status}`);
+}
+
+export async function fillLogin(page: Page, user: Pick<NewUser, "email" | "password">, remember = false) {
+  await field.email(page).fill(user.email);
+  await field.password(page).fill(user.password);
+  if (remember) await field.remember(page).check();
+}
+
+/** Logs in from the current login page and waits for `landing`. */
+export async function logIn(page: Page, user: NewUser, { remember = false, landing = "/dash/" } = {}): Promise<void> {
+  await fillLogin(page, user, remember);
+  await mainButton(page, "Log in").click();
+  await expectPath(page, landing);
+  // With JS on the URL changes a moment before React renders the new page.
+  if (landing === "/dash/")
+    await page.getByRole("heading", { name: `Welcome, ${user.firstName} ${user.lastName}` }).waitFor();
+  await waitForHydration(page);
+}
+
+/** The flash banner, whichever role it has. */
+export function flash(page: Page): Locator {
+  return page.locator(".flash");
+}
+
+/**
+ * The error shown for a field: the element its aria-describedby names, which must sit in the same
+ * field container as the input (beside it), while the input is marked aria-invalid.
+ */
+export async function errorFor(input: Locator): Promise<string | null> {
+  return input.evaluate((element) => {
+    const describedBy = element.getAttribute("aria-describedby");
+    if (!describedBy) return null;
+    const message = document.getElementById(describedBy);
+    if (!message) throw new Error(`aria-describedby="${describedBy}" names no element`);
+    const container = element.closest(".field");
+    if (!container?.contains(message)) throw new Error("the error is not in the field's own container");
+    if (element.getAttribute("aria-invalid") !== "true") throw new Error("an input with an error is not aria-invalid");
+    // The text a screen reader gets: the decorative icon is aria-hidden.
+    const spoken = message.cloneNode(true) as HTMLElement;
+    for (const hidden of spoken.querySelectorAll("[aria-hidden='true']")) hidden.remove();
+    return spoken.textContent?.trim() ?? "";
+  });
+}
+
+// ---------- Watching the page ----------
+
+/** Console errors and uncaught exceptions, as they happen. */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  return errors;
+}
+
+/** POST requests the page sends (documents and fetches), by path. */
+export function countPosts(page: Page): string[] {
+  const posts: string[] = [];
+  page.on("request", (request) => {
+    if (request.method() === "POST") posts.push(new URL(request.url()).pathname);
+  });
+  return posts;
+}
+
+// ---------- axe ----------
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+export const AXE_VERSION = (require("axe-core/package.json") as { version: string }).version;
+
+export type AxeSummary = {
+  violations: { id: string; impact: string | null; help: string; targets: string[] }[];
+  passes: number;
+  incomplete: number;
+};
+
+/** Runs axe-core inside the page (WCAG 2.x A and AA rules plus best practices). */
+export async function runAxe(page: Page): Promise<AxeSummary> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  return page.evaluate(async () => {
+    type AxeResult = {
+      id: string;
+      impact: string | null;
+      help: string;
+      nodes: { target: string[] }[];
+    };
+    const axe = (
+      window as unknown as {
+        axe: { run: (context: Document, options: object) => Promise<Record<string, AxeResult[]>> };
+      }
+    ).axe;
+    const results = await axe.run(document, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+    });
+    return {
+      violations: (results.violations ?? []).map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.map((node) => node.target.join(" ")),
+      })),
+      passes: (results.passes ?? []).length,
+      incomplete: (results.incomplete ?? []).length,
+    };
+  });
+}
+
+/** Every visible form control has a visible label (or visible text, for buttons). Returns the ones that don't. */
+export async function controlsWithoutVisibleLabel(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const visible = (element: Element | null) => {
+      if (!element) return false;
+      const box = element.getBoundingClientRect();
+      const style = getComputedStyle(element);
+      return box.width > 1 && box.height > 1 && style.visibility !== "hidden" && style.display !== "none";
+    };
+    const missing: string[] = [];
+    for (const control of document.querySelectorAll("input, select, textarea, button")) {
+      if (control instanceof HTMLInputElement && control.type === "hidden") continue;
+      if (!visible(control)) continue;
+      const name = control.getAttribute("name") ?? control.outerHTML.slice(0, 60);
+      if (control instanceof HTMLButtonElement) {
+        // biome-ignore lint/performance/useDomNodeTextContent: visible text only; hidden text is no visible label.
+        const text = control.innerText.trim();
+        const label = control.getAttribute("aria-label");
+        // An icon button (×) may carry an aria-label; its visible glyph stands for it.
+        if (!text && !label) missing.push(`button ${name}`);
+        continue;
+      }
+      const labels = Array.from((control as HTMLInputElement).labels ?? []);
+      // biome-ignore lint/performance/useDomNodeTextContent: visible text only; hidden text is no visible label.
+      if (!labels.some((label) => visible(label) && label.innerText.trim().length > 0)) missing.push(`${name}`);
+    }
+    return missing;
+  });
+}
+
+// ---------- The run's database ----------
+
+const run = promisify(execFile);
+
+/** A read-only query on the run's local D1, through wrangler (as an operator would look). */
+export async function queryD1<T = Record<string, unknown>>(sql: string): Promise<T[][]> {
+  const { stdout } = await run(
+    "npx",
+    ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", inject("persistDir"), "--json", "--command", sql],
+    { env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" }, maxBuffer: 10 * 1024 * 1024 },
+  );
+  const parsed = JSON.parse(stdout.slice(stdout.indexOf("["))) as { results: T[] }[];
+  return parsed.map((statement) => statement.results);
+}
+
+export { expect };
