@@ -1,5 +1,7 @@
 // Every user-visible message, in one table, so wording stays consistent and testable.
 // The texts in quotes in SPEC.md are kept word for word: the Flask site's users know them.
+import type { MetaFunction } from "@remix-run/cloudflare";
+
 export const PRODUCT_NAME = "Edge Auth";
 
 export const messages = {
@@ -33,3 +35,16 @@ export const messages = {
 
 export type FlashKind = "success" | "info" | "error";
 export type Flash = { kind: FlashKind; text: string };
+
+/**
+ * A page's <title> ("Log in · Edge Auth"), keeping the tags its parents set (the root's description).
+ * Remix renders only the deepest route's meta, so a route that returned just its title dropped the
+ * description everywhere. (Kept here, beside the product name, rather than in a module of its own:
+ * every route already loads this one, and one more chunk would cost every page another request.)
+ */
+export function pageMeta(title: string): MetaFunction {
+  return ({ matches }) => [
+    ...matches.flatMap((match) => match.meta ?? []).filter((tag) => !("title" in tag)),
+    { title: `${title} · ${PRODUCT_NAME}` },
+  ];
+}

@@ -1,10 +1,9 @@
 // Any URL no other route claims: a 404 inside the site's layout, so the header still works.
-import type { MetaFunction } from "@remix-run/cloudflare";
 import { data } from "@remix-run/cloudflare";
 import { Link } from "@remix-run/react";
-import { messages, PRODUCT_NAME } from "~/messages";
+import { messages, pageMeta } from "~/messages";
 
-export const meta: MetaFunction = () => [{ title: `Page not found · ${PRODUCT_NAME}` }];
+export const meta = pageMeta("Page not found");
 
 export function loader() {
   return data(null, { status: 404 });

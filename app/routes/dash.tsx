@@ -1,10 +1,10 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
 import { LogoutForm } from "~/components/logout-form";
-import { PRODUCT_NAME } from "~/messages";
+import { pageMeta } from "~/messages";
 import { requireUser } from "~/utils/auth.server";
 
-export const meta: MetaFunction = () => [{ title: `Dashboard · ${PRODUCT_NAME}` }];
+export const meta = pageMeta("Dashboard");
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);

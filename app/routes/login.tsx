@@ -1,18 +1,18 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { data, redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { Field, FormError, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
-import { messages, PRODUCT_NAME } from "~/messages";
+import { messages, pageMeta } from "~/messages";
 import { safeRedirect } from "~/safe-redirect";
 import { logIn, requireAnonymous } from "~/utils/auth.server";
 import { readPostedForm } from "~/utils/form.server";
 import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/utils/rate-limit.server";
 import { type FieldErrors, LoginSchema, validateForm } from "~/validation";
 
-export const meta: MetaFunction = () => [{ title: `Log in · ${PRODUCT_NAME}` }];
+export const meta = pageMeta("Log in");
 
 export const headers = keepRetryAfter;
 

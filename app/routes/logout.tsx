@@ -1,11 +1,11 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
 import { LogoutForm } from "~/components/logout-form";
-import { PRODUCT_NAME } from "~/messages";
+import { pageMeta } from "~/messages";
 import { getUser, logOut } from "~/utils/auth.server";
 import { readPostedForm } from "~/utils/form.server";
 
-export const meta: MetaFunction = () => [{ title: `Log out · ${PRODUCT_NAME}` }];
+export const meta = pageMeta("Log out");
 
 // A GET never logs anyone out (links get prefetched and crawled): it only offers the button.
 export async function loader({ request, context }: LoaderFunctionArgs) {

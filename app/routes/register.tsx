@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { data } from "@remix-run/cloudflare";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
@@ -6,14 +6,14 @@ import { Field, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { config } from "~/config";
-import { messages, PRODUCT_NAME } from "~/messages";
+import { messages, pageMeta } from "~/messages";
 import { redirectWithFlash, registerUser, requireAnonymous } from "~/utils/auth.server";
 import { readPostedForm } from "~/utils/form.server";
 import { passwordPolicyError } from "~/utils/password-policy.server";
 import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/utils/rate-limit.server";
 import { type FieldErrors, HONEYPOT_FIELD, RegisterSchema, validateForm } from "~/validation";
 
-export const meta: MetaFunction = () => [{ title: `Register · ${PRODUCT_NAME}` }];
+export const meta = pageMeta("Register");
 
 export const headers = keepRetryAfter;
 
