@@ -5,6 +5,7 @@ import { afterAll, describe, it } from "vitest";
 import {
   AXE_VERSION,
   type AxeSummary,
+  baseURL,
   connectBrowser,
   controlsWithoutVisibleLabel,
   expect,
@@ -15,6 +16,7 @@ import {
   JS_MODES,
   logIn,
   mainButton,
+  missingBasics,
   type NewUser,
   newUser,
   register,
@@ -112,14 +114,24 @@ describe.each(JS_MODES)("axe and labels ($label)", ({ label, js }) => {
       const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
       report.push(
         `  ${label.padEnd(6)} ${state.padEnd(27)} violations: ${result.violations.length} (serious/critical: ${serious.length})` +
-          `  passes: ${String(result.passes).padStart(2)}  incomplete: ${result.incomplete}` +
+          `  passes: ${String(result.passes).padStart(2)}  needs review: ${result.incomplete.join(", ") || "none"}` +
           (result.violations.length ? `  [${result.violations.map((v) => `${v.id}:${v.impact}`).join(", ")}]` : ""),
       );
       for (const v of serious) problems.push(`${state}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(", ")}`);
       for (const control of await controlsWithoutVisibleLabel(page))
         problems.push(`${state}: no visible label for ${control}`);
+      for (const basic of await missingBasics(page)) problems.push(`${state}: missing ${basic}`);
     }
     expect(problems).toEqual([]);
+  });
+});
+
+describe("favicon", () => {
+  it("is served as SVG", async () => {
+    const response = await fetch(`${baseURL}/favicon.svg`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toMatch(/^image\/svg\+xml/);
+    expect(await response.text()).toContain("<svg");
   });
 });
 

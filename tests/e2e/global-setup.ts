@@ -43,7 +43,8 @@ export default async function setup(project: TestProject) {
   const stop = async () => {
     await browserServer?.close().catch(() => {});
     await stopGroup(server);
-    if (!process.env.E2E_KEEP_SERVER_LOG) rmSync(workDir, { recursive: true, force: true });
+    if (process.env.E2E_KEEP_SERVER_LOG) console.log(`  e2e: server log and D1 kept in ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
   };
 
   try {

@@ -102,8 +102,25 @@ export function pathOf(page: Page): string {
   return `${url.pathname}${url.search}`;
 }
 
+/**
+ * Waits for the URL and, with JS on, for the router to finish loading that page. (With back and
+ * forward the address changes first and the data follows; acting before then interrupts the
+ * navigation, which Remix logs as an AbortError, as it would for a person clicking that fast.)
+ */
 export async function expectPath(page: Page, path: string): Promise<void> {
   await page.waitForURL((url) => `${url.pathname}${url.search}` === path);
+  if (await scriptsEnabled(page)) {
+    await page.waitForFunction(() => {
+      type Router = { state: { initialized: boolean; navigation: { state: string }; revalidation: string } };
+      if (!("__remixContext" in window)) return document.readyState === "complete"; // Not a Remix page.
+      const router = (window as unknown as { __remixRouter?: Router }).__remixRouter;
+      return (
+        router?.state.initialized === true &&
+        router.state.navigation.state === "idle" &&
+        router.state.revalidation === "idle"
+      );
+    });
+  }
 }
 
 // ---------- Users and the app's forms ----------
@@ -256,12 +273,18 @@ export const AXE_VERSION = (require("axe-core/package.json") as { version: strin
 export type AxeSummary = {
   violations: { id: string; impact: string | null; help: string; targets: string[] }[];
   passes: number;
-  incomplete: number;
+  /** Rules axe could not decide alone (needs review), by id. */
+  incomplete: string[];
 };
 
-/** Runs axe-core inside the page (WCAG 2.x A and AA rules plus best practices). */
+/**
+ * Runs axe-core inside the page (WCAG 2.x A and AA rules plus best practices). axe is evaluated
+ * through the DevTools protocol rather than added as a <script> tag: the app's CSP (nonce-based)
+ * rightly refuses an inline script without its nonce, and the page must be tested with its CSP on.
+ */
 export async function runAxe(page: Page): Promise<AxeSummary> {
-  await page.addScriptTag({ content: AXE_SOURCE });
+  const loaded = await page.evaluate(() => "axe" in window);
+  if (!loaded) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
     type AxeResult = {
       id: string;
@@ -285,7 +308,7 @@ export async function runAxe(page: Page): Promise<AxeSummary> {
         targets: v.nodes.map((node) => node.target.join(" ")),
       })),
       passes: (results.passes ?? []).length,
-      incomplete: (results.incomplete ?? []).length,
+      incomplete: (results.incomplete ?? []).map((v) => v.id),
     };
   });
 }
@@ -315,6 +338,28 @@ export async function controlsWithoutVisibleLabel(page: Page): Promise<string[]>
       const labels = Array.from((control as HTMLInputElement).labels ?? []);
       // biome-ignore lint/performance/useDomNodeTextContent: visible text only; hidden text is no visible label.
       if (!labels.some((label) => visible(label) && label.innerText.trim().length > 0)) missing.push(`${name}`);
+    }
+    return missing;
+  });
+}
+
+/**
+ * The page's basics: lang="en", a viewport and a description, a title ending in the product name,
+ * the SVG favicon, and `autocomplete` on every visible text-like input. Returns what is missing.
+ */
+export async function missingBasics(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const missing: string[] = [];
+    if (document.documentElement.lang !== "en") missing.push('html lang="en"');
+    const meta = (name: string) => document.querySelector(`meta[name="${name}"]`)?.getAttribute("content") ?? "";
+    if (!meta("viewport").includes("width=device-width")) missing.push("meta viewport");
+    if (!meta("description")) missing.push("meta description");
+    if (!/^(.+ · )?Edge Auth$/.test(document.title)) missing.push(`a page title (got "${document.title}")`);
+    if (!document.querySelector('link[rel="icon"][href="/favicon.svg"]')) missing.push("favicon link");
+    for (const input of document.querySelectorAll<HTMLInputElement>("input")) {
+      if (["hidden", "checkbox", "radio", "submit", "button"].includes(input.type)) continue;
+      if (input.closest("[aria-hidden='true']")) continue; // The registration honeypot (autocomplete="off").
+      if (!input.getAttribute("autocomplete")) missing.push(`autocomplete on ${input.name}`);
     }
     return missing;
   });
