@@ -282,10 +282,10 @@ export type AxeSummary = {
  * through the DevTools protocol rather than added as a <script> tag: the app's CSP (nonce-based)
  * rightly refuses an inline script without its nonce, and the page must be tested with its CSP on.
  */
-export async function runAxe(page: Page): Promise<AxeSummary> {
+export async function runAxe(page: Page, onlyRules?: string[]): Promise<AxeSummary> {
   const loaded = await page.evaluate(() => "axe" in window);
   if (!loaded) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
+  return page.evaluate(async (rules) => {
     type AxeResult = {
       id: string;
       impact: string | null;
@@ -298,7 +298,9 @@ export async function runAxe(page: Page): Promise<AxeSummary> {
       }
     ).axe;
     const results = await axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+      runOnly: rules
+        ? { type: "rule", values: rules }
+        : { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
     });
     return {
       violations: (results.violations ?? []).map((v) => ({
@@ -310,7 +312,7 @@ export async function runAxe(page: Page): Promise<AxeSummary> {
       passes: (results.passes ?? []).length,
       incomplete: (results.incomplete ?? []).map((v) => v.id),
     };
-  });
+  }, onlyRules ?? null);
 }
 
 /** Every visible form control has a visible label (or visible text, for buttons). Returns the ones that don't. */
