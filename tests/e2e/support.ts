@@ -11,6 +11,7 @@ import {
   chromium,
   type Locator,
   type Page,
+  type Request,
 } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
 
@@ -50,6 +51,7 @@ export function connectBrowser() {
       const context = await browser.newContext({ baseURL, javaScriptEnabled: js, ...options });
       context.setDefaultTimeout(10_000);
       appScripts.set(context, js);
+      trackInFlight(context);
       open.push(context);
       return context;
     },
@@ -75,8 +77,31 @@ export function connectBrowser() {
  * on a link or a submit button does the browser's own thing, which would make JS-on tests flaky.
  */
 export async function visit(page: Page, path: string): Promise<void> {
-  await page.goto(path);
+  try {
+    await page.goto(path);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nstill in flight: ${describeInFlight(page.context())}`);
+  }
   await waitForHydration(page);
+}
+
+/** Requests a context has sent and not yet seen finish, with their age: to diagnose a stalled load. */
+const inFlight = new WeakMap<BrowserContext, Map<Request, number>>();
+
+function trackInFlight(context: BrowserContext): void {
+  const open = new Map<Request, number>();
+  inFlight.set(context, open);
+  context.on("request", (request) => open.set(request, Date.now()));
+  context.on("requestfinished", (request) => open.delete(request));
+  context.on("requestfailed", (request) => open.delete(request));
+}
+
+function describeInFlight(context: BrowserContext): string {
+  const open = inFlight.get(context);
+  if (!open || open.size === 0) return "nothing";
+  return [...open]
+    .map(([request, since]) => `${request.method()} ${new URL(request.url()).pathname} (${Date.now() - since} ms)`)
+    .join(", ");
 }
 
 export async function waitForHydration(page: Page): Promise<void> {
