@@ -29,6 +29,8 @@ export default async function setup(project: TestProject) {
   const persistDir = join(workDir, "d1");
   const logPath = join(workDir, "server.log");
   const port = await freePort();
+  // wrangler's devtools port (default 9229) may be held by another wrangler dev on the machine.
+  const inspectorPort = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
 
   const log = openSync(logPath, "a");
@@ -36,7 +38,13 @@ export default async function setup(project: TestProject) {
   const server = spawn("npm", ["start"], {
     detached: true,
     stdio: ["ignore", log, log],
-    env: { ...shellEnv(), PORT: String(port), PERSIST_TO: persistDir, RATE_LIMITS: "off" },
+    env: {
+      ...shellEnv(),
+      PORT: String(port),
+      INSPECTOR_PORT: String(inspectorPort),
+      PERSIST_TO: persistDir,
+      RATE_LIMITS: "off",
+    },
   });
 
   let browserServer: BrowserServer | undefined;
