@@ -50,6 +50,8 @@ export function connectBrowser() {
       if (!browser) throw new Error("browser not connected yet");
       const context = await browser.newContext({ baseURL, javaScriptEnabled: js, ...options });
       context.setDefaultTimeout(10_000);
+      // Page loads get longer: on a busy 2-core machine a cold load has been seen to take several seconds.
+      context.setDefaultNavigationTimeout(20_000);
       appScripts.set(context, js);
       trackInFlight(context);
       open.push(context);
