@@ -9,13 +9,14 @@ const persist = process.env.PERSIST_TO ? ["--persist-to", process.env.PERSIST_TO
 // wrangler's devtools port (default 9229) is taken when another wrangler dev runs on the machine.
 const inspector = process.env.INSPECTOR_PORT ? ["--inspector-port", process.env.INSPECTOR_PORT] : [];
 
-function run(command, args) {
-  const result = spawnSync(command, args, { stdio: "inherit" });
+function run(command, args, env = process.env) {
+  const result = spawnSync(command, args, { stdio: "inherit", env });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
 run("node", ["scripts/dev-vars.mjs"]);
-run("npx", ["remix", "vite:build"]);
+// Always React's production build, whatever NODE_ENV the caller had (vitest sets "test").
+run("npx", ["remix", "vite:build"], { ...process.env, NODE_ENV: "production" });
 run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persist]);
 
 const server = spawn(
