@@ -24,7 +24,10 @@ export default defineConfig(async () => {
     ],
     resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
     test: {
-      include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+      // `npm run bench:defences` runs the defence-cost benchmark in the same pool instead of the tests.
+      include: process.env.BENCH_DEFENCES
+        ? ["bench/defence-costs.test.ts"]
+        : ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
       setupFiles: ["./tests/setup/apply-migrations.ts"],
       // Audit lines are asserted where they matter; elsewhere they are noise.
       onConsoleLog: (log: string) => !log.startsWith('{"time"'),

@@ -1,0 +1,54 @@
+// `npm run bench:defences`: what each abuse defence adds to a login request, measured inside workerd
+// (the same pool as the tests, so the real rate-limit binding and local D1). Prints figures, asserts
+// nothing. workerd's clock only moves across I/O, so each loop ends with a request and is averaged.
+import { SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { it } from "vitest";
+import { audit } from "~/utils/audit.server";
+import { getDb } from "~/utils/db.server";
+import { failuresFor, throttleKey } from "~/utils/login-throttle.server";
+import { guardRequest } from "~/utils/request-guard.server";
+import { withSecurityHeaders } from "~/utils/security-headers.server";
+
+const ROUNDS = 300;
+
+async function report(label: string, run: (i: number) => Promise<unknown>) {
+  await run(-1);
+  const start = Date.now();
+  for (let i = 0; i < ROUNDS; i++) await run(i);
+  await SELF.fetch("http://localhost/healthcheck/").then((response) => response.arrayBuffer());
+  console.info(`${label}: ${((Date.now() - start) / ROUNDS).toFixed(3)} ms`);
+}
+
+it("prints the cost of each defence on a login request", async () => {
+  const request = new Request("http://localhost/login/", { headers: { "CF-Connecting-IP": "2001:db8::1" } });
+  const form = new URLSearchParams({ csrf: "x".repeat(43), email: "a@example.com", password: "p".repeat(20) });
+  const page = await (await SELF.fetch("http://localhost/login/")).text();
+  const db = getDb(env);
+
+  await report("per-IP rate limit (binding call)", (i) => env.AUTH_RATE_LIMITER.limit({ key: `bench:${i}` }));
+  await report("per-account throttle: key (SHA-256 of the email)", () => throttleKey("someone@example.com"));
+  await report("per-account throttle: count read on its own (in a login it shares the user read's round trip)", () =>
+    failuresFor(db, "bench"),
+  );
+  const quiet = console.log;
+  console.log = () => {};
+  await report("audit line (HMAC of the IP, JSON)", () => audit("login_failure", request, env, 1));
+  console.log = quiet;
+  await report("request guard on a login POST (origin check, body read)", () =>
+    guardRequest(
+      new Request("http://localhost/login/", {
+        method: "POST",
+        body: form,
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "http://localhost" },
+      }),
+      env,
+    ),
+  );
+  await report("login page with security headers and the nonce rewriter", () =>
+    withSecurityHeaders(new Response(page, { headers: { "Content-Type": "text/html" } }), request, "n").text(),
+  );
+  await report("login page without them (baseline)", () =>
+    new Response(page, { headers: { "Content-Type": "text/html" } }).text(),
+  );
+});
