@@ -257,12 +257,11 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
       doubleClicked.push(user.email);
       expect(errors).toEqual([]);
     });
-  } else {
-    // Without JS nothing can disable the button: a second click 80 ms later sends a second POST.
-    // Registration still creates one user (the unique index decides) but shows "already registered",
-    // and a second login opens a second session. Needs a server-side answer (see the e2e report).
-    it.todo("a human-speed double click (a second click 80 ms later) still posts once");
   }
+  // Without JS nothing can disable the button: a second click 80 ms later sends a second POST.
+  // Registration still creates one user (the unique index decides) but shows "already registered",
+  // and a second login opens a second session. A known gap, noted on issue 3; Playwright's dblclick
+  // (tested above in both modes) sends one POST.
 });
 
 describe("after the double clicks", () => {
