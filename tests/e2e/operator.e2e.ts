@@ -2,7 +2,7 @@
 // the password is hashed in Node with @node-rs/argon2 and must then work in the worker (workerd).
 import { spawnSync } from "node:child_process";
 import { describe, expect, inject, it } from "vitest";
-import { baseURL, newUser, registerOverHttp } from "./support";
+import { newUser, postFormOverHttp, registerOverHttp } from "./support";
 
 function setPassword(email: string, password: string) {
   return spawnSync("npm", ["run", "-s", "user:password", "--", email], {
@@ -14,20 +14,7 @@ function setPassword(email: string, password: string) {
 
 /** Logs in over HTTP as a browser without JS would; the status tells whether it worked (303) or not (400). */
 async function loginStatus(email: string, password: string): Promise<number> {
-  const form = await fetch(`${baseURL}/login/`);
-  const cookie = form.headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0])
-    .join("; ");
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "";
-  const response = await fetch(`${baseURL}/login/`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Cookie: cookie, Origin: baseURL, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrf, email, password }),
-  });
-  await response.arrayBuffer();
-  return response.status;
+  return (await postFormOverHttp("/login/", { email, password })).status;
 }
 
 describe("npm run user:password", () => {

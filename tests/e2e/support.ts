@@ -201,29 +201,35 @@ export async function register(page: Page, user: NewUser): Promise<void> {
 }
 
 /**
- * Registers over plain HTTP, as a browser without JS posts the form (GET for the cookie and CSRF
- * token, then POST). For tests whose subject is not registration: quicker than driving the page.
+ * Posts a form over plain HTTP, as a browser without JS does: GET the page for the cookie and CSRF
+ * token, then POST. Returns the (unfollowed) response, body read.
  */
-export async function registerOverHttp(user: NewUser): Promise<void> {
-  const form = await fetch(`${baseURL}/register/`);
+export async function postFormOverHttp(path: string, fields: Record<string, string>): Promise<Response> {
+  const form = await fetch(`${baseURL}${path}`);
   const cookie = form.headers
     .getSetCookie()
     .map((line) => line.split(";")[0])
     .join("; ");
   const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-  if (!csrf) throw new Error("no CSRF token on /register/");
-  const response = await fetch(`${baseURL}/register/`, {
+  if (!csrf) throw new Error(`no CSRF token on ${path}`);
+  const response = await fetch(`${baseURL}${path}`, {
     method: "POST",
     redirect: "manual",
     headers: { Cookie: cookie, Origin: baseURL, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      csrf,
-      email: user.email,
-      first_name: user.firstName,
-      last_name: user.lastName,
-      password: user.password,
-      confirm_password: user.password,
-    }),
+    body: new URLSearchParams({ csrf, ...fields }),
+  });
+  await response.arrayBuffer();
+  return response;
+}
+
+/** Registers over plain HTTP. For tests whose subject is not registration: quicker than driving the page. */
+export async function registerOverHttp(user: NewUser): Promise<void> {
+  const response = await postFormOverHttp("/register/", {
+    email: user.email,
+    first_name: user.firstName,
+    last_name: user.lastName,
+    password: user.password,
+    confirm_password: user.password,
   });
   if (response.status !== 303) throw new Error(`registration over HTTP answered ${response.status}`);
 }
