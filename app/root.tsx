@@ -12,14 +12,14 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { AuthenticityTokenProvider } from "remix-utils/csrf/react";
+import { getUser } from "~/auth/auth.server";
+import { ensureCsrfToken } from "~/auth/csrf.server";
+import { getCookieSession } from "~/auth/session.server";
 import { FlashBanner } from "~/components/flash-banner";
 import { useNonce } from "~/components/nonce";
 import { SiteHeader } from "~/components/site-header";
 import { messages, PRODUCT_NAME } from "~/messages";
 import stylesheet from "~/styles.css?url";
-import { getUser } from "~/utils/auth.server";
-import { ensureCsrfToken } from "~/utils/csrf.server";
-import { getCookieSession } from "~/utils/session.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },

@@ -2,10 +2,10 @@
 // request passes the request guard, then goes to Remix with the bindings as load context, and
 // every response leaves with the security headers.
 import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
-import { sweepExpired } from "~/utils/cleanup.server";
-import { randomToken } from "~/utils/crypto.server";
-import { guardRequest } from "~/utils/request-guard.server";
-import { withSecurityHeaders } from "~/utils/security-headers.server";
+import { randomToken } from "~/auth/crypto.server";
+import { sweepExpired } from "~/database/cleanup.server";
+import { guardRequest } from "~/http/request-guard.server";
+import { withSecurityHeaders } from "~/http/security-headers.server";
 // @ts-expect-error: plain JS written by `npm run build` (untyped once built, missing before): its shape is ServerBuild.
 import * as serverBuild from "../build/server";
 

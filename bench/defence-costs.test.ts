@@ -4,11 +4,11 @@
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { it } from "vitest";
-import { audit } from "~/utils/audit.server";
-import { getDb } from "~/utils/db.server";
-import { failuresFor, throttleKey } from "~/utils/login-throttle.server";
-import { guardRequest } from "~/utils/request-guard.server";
-import { withSecurityHeaders } from "~/utils/security-headers.server";
+import { audit } from "~/auth/audit.server";
+import { failuresFor, throttleKey } from "~/auth/login-throttle.server";
+import { getDb } from "~/database/db.server";
+import { guardRequest } from "~/http/request-guard.server";
+import { withSecurityHeaders } from "~/http/security-headers.server";
 
 const ROUNDS = 300;
 

@@ -4,7 +4,7 @@
 // 2. `/__bench/*` times the app's own password module inside workerd.
 // Run by bench/run.mjs with `wrangler dev bench/worker.ts`; the production bundle stays app/worker.ts.
 
-import { hashPassword, verifyPassword } from "../app/utils/password.server";
+import { hashPassword, verifyPassword } from "../app/passwords/password.server";
 import app from "../app/worker";
 
 type Counter = { roundTrips: number; statements: number };

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/auth.server";
 import { LogoutForm } from "~/components/logout-form";
 import { pageMeta } from "~/messages";
-import { requireUser } from "~/utils/auth.server";
 
 export const meta = pageMeta("Dashboard");
 

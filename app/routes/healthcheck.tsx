@@ -1,6 +1,6 @@
 // For uptime monitors and deploy checks: one real query through Drizzle, no HTML, no session.
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { getDb, schema } from "~/utils/db.server";
+import { getDb, schema } from "~/database/db.server";
 
 const OK = "The app and database are working fine";
 const DOWN = "The database is not working";

@@ -2,14 +2,14 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudfla
 import { data, redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { logIn, requireAnonymous } from "~/auth/auth.server";
 import { Field, FormError, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
+import { readPostedForm } from "~/http/form.server";
+import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
 import { messages, pageMeta } from "~/messages";
 import { safeRedirect } from "~/safe-redirect";
-import { logIn, requireAnonymous } from "~/utils/auth.server";
-import { readPostedForm } from "~/utils/form.server";
-import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/utils/rate-limit.server";
 import { type FieldErrors, LoginSchema, validateForm } from "~/validation";
 
 export const meta = pageMeta("Log in");

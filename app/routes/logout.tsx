@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
+import { getUser, logOut } from "~/auth/auth.server";
 import { LogoutForm } from "~/components/logout-form";
+import { readPostedForm } from "~/http/form.server";
 import { pageMeta } from "~/messages";
-import { getUser, logOut } from "~/utils/auth.server";
-import { readPostedForm } from "~/utils/form.server";
 
 export const meta = pageMeta("Log out");
 

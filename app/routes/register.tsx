@@ -2,15 +2,15 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudfla
 import { data } from "@remix-run/cloudflare";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { redirectWithFlash, registerUser, requireAnonymous } from "~/auth/auth.server";
 import { Field, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { config } from "~/config";
+import { readPostedForm } from "~/http/form.server";
+import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
 import { messages, pageMeta } from "~/messages";
-import { redirectWithFlash, registerUser, requireAnonymous } from "~/utils/auth.server";
-import { readPostedForm } from "~/utils/form.server";
-import { passwordPolicyError } from "~/utils/password-policy.server";
-import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/utils/rate-limit.server";
+import { passwordPolicyError } from "~/passwords/password-policy.server";
 import { type FieldErrors, HONEYPOT_FIELD, RegisterSchema, validateForm } from "~/validation";
 
 export const meta = pageMeta("Register");

@@ -86,7 +86,8 @@ export async function measureArgon2(origin, { rounds = 3, perRound = 10 } = {}) 
   const nativeVerifyStats = summarise(samples.nativeVerify);
   return {
     params: "argon2id m=19456 KiB, t=2, p=1, 32-byte hash, 16-byte salt",
-    library: "@phi-ag/argon2 (app/utils/password.server.ts) in workerd; @node-rs/argon2 hashSync/verifySync in Node",
+    library:
+      "@phi-ag/argon2 (app/passwords/password.server.ts) in workerd; @node-rs/argon2 hashSync/verifySync in Node",
     noopRoundTripMs: roundTrip,
     firstHashMs: first.ms - roundTrip,
     workerd: { hash: workerdHash, verify: workerdVerify },

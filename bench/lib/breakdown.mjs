@@ -31,7 +31,7 @@ export function ownerOf(source) {
   const path = source.replace(/^(\.\.\/)+/, "").replace(/^webpack:\/\//, "");
   // drizzle-orm's own source maps name "../src/…", which lands at node_modules/src/.
   if (path.includes("node_modules/src/")) return "drizzle-orm";
-  if (path.endsWith("common-passwords.txt")) return "app/utils/common-passwords.txt";
+  if (path.endsWith("common-passwords.txt")) return "app/passwords/common-passwords.txt";
   const at = path.lastIndexOf("node_modules/");
   if (at >= 0) {
     const parts = path.slice(at + "node_modules/".length).split("/");

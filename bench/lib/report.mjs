@@ -137,7 +137,7 @@ export function renderMarkdown(results, candidates) {
         ["", "hash, ms", "verify, ms"],
         [
           [
-            "workerd: @phi-ag/argon2 via app/utils/password.server.ts",
+            "workerd: @phi-ag/argon2 via app/passwords/password.server.ts",
             fmt(argon2.workerd.hash),
             fmt(argon2.workerd.verify),
           ],
@@ -166,7 +166,7 @@ export function renderMarkdown(results, candidates) {
     out.push(candidates.markdown.trim());
     out.push(
       "",
-      "The candidates run each package as published. @phi-ag/argon2's non-ASCII failure is its JS wrapper's (it passes a password's UTF-16 length as its byte count); the app calls the same wasm through its C API with the UTF-8 byte count (app/utils/password.server.ts), and passes the cross-check above.",
+      "The candidates run each package as published. @phi-ag/argon2's non-ASCII failure is its JS wrapper's (it passes a password's UTF-16 length as its byte count); the app calls the same wasm through its C API with the UTF-8 byte count (app/passwords/password.server.ts), and passes the cross-check above.",
     );
   }
 

@@ -3,7 +3,7 @@
 // SPEC "Passwords": a hash made elsewhere (e.g. by `npm run user:password`) verifies in the worker,
 // and the worker's hashes are standard PHC strings any argon2 library reads.
 import { describe, expect, it } from "vitest";
-import { hashPassword, needsRehash, verifyPassword } from "~/utils/password.server";
+import { hashPassword, needsRehash, verifyPassword } from "~/passwords/password.server";
 import { nodeHash, nodeParse, nodeVerify } from "../helpers/node-argon2";
 
 // Non-ASCII on purpose: UTF-8 is the interchange format, and a byte count taken from UTF-16 would differ.

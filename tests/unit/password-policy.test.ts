@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { messages } from "~/messages";
-import { passwordPolicyError } from "~/utils/password-policy.server";
+import { passwordPolicyError } from "~/passwords/password-policy.server";
 
 describe("passwordPolicyError", () => {
   it.each([
@@ -30,7 +30,7 @@ describe("passwordPolicyError", () => {
   });
 
   it("ships the list: thousands of entries, none shorter than the 8-character minimum", async () => {
-    const list = (await import("~/utils/common-passwords.txt?raw")).default
+    const list = (await import("~/passwords/common-passwords.txt?raw")).default
       .split("\n")
       .filter((line) => line && !line.startsWith("#"));
     expect(list.length).toBeGreaterThan(3000);

@@ -1,7 +1,7 @@
 // argon2id inside workerd agrees with the independent native implementation (@node-rs/argon2, which
 // made the reference hashes below), for ASCII and non-ASCII passwords alike.
 import { describe, expect, it } from "vitest";
-import { hashPassword, needsRehash, verifyPassword } from "~/utils/password.server";
+import { hashPassword, needsRehash, verifyPassword } from "~/passwords/password.server";
 
 // Made with @node-rs/argon2 2.2.1: hashSync(password, { algorithm: Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 }).
 const NATIVE = {

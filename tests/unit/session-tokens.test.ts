@@ -6,9 +6,9 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { describe, expect, it } from "vitest";
-import { getUser } from "~/utils/auth.server";
-import { MissingSecretError, sessionSecrets } from "~/utils/secrets.server";
-import { mintSessionToken, newSignedInCookie, sessionIdFor } from "~/utils/session.server";
+import { getUser } from "~/auth/auth.server";
+import { MissingSecretError, sessionSecrets } from "~/auth/secrets.server";
+import { mintSessionToken, newSignedInCookie, sessionIdFor } from "~/auth/session.server";
 import { sha256HexIndependent } from "../helpers/cookies";
 import { insertUser } from "../helpers/db";
 

@@ -1,9 +1,9 @@
 // The per-IP limit on login and register POSTs, by the Workers rate-limiting binding, and the
 // 429 answer both forms give when a limit (per IP, or per account) holds.
 import { data, type HeadersFunction } from "@remix-run/cloudflare";
+import { audit } from "~/auth/audit.server";
 import { config } from "~/config";
 import { messages } from "~/messages";
-import { audit } from "~/utils/audit.server";
 import type { FieldErrors } from "~/validation";
 
 /** True when this client may post; false (and an audit event) when it is over the limit. */

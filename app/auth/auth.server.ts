@@ -1,20 +1,20 @@
 // The session lifecycle: who is signed in, the guards, and the login / register / logout flows.
 import { type AppLoadContext, redirect } from "@remix-run/cloudflare";
 import { and, eq, gt, lte, sql } from "drizzle-orm";
-import { config } from "~/config";
-import { type Flash, messages } from "~/messages";
-import { safeRedirect } from "~/safe-redirect";
-import { audit } from "~/utils/audit.server";
-import { getDb, schema } from "~/utils/db.server";
-import { clearFailures, failuresFor, lockRemainingMs, recordFailure, throttleKey } from "~/utils/login-throttle.server";
-import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "~/utils/password.server";
+import { audit } from "~/auth/audit.server";
+import { clearFailures, failuresFor, lockRemainingMs, recordFailure, throttleKey } from "~/auth/login-throttle.server";
 import {
   getCookieSession,
   mintSessionToken,
   newAnonymousCookie,
   newSignedInCookie,
   sessionIdFor,
-} from "~/utils/session.server";
+} from "~/auth/session.server";
+import { config } from "~/config";
+import { getDb, schema } from "~/database/db.server";
+import { type Flash, messages } from "~/messages";
+import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "~/passwords/password.server";
+import { safeRedirect } from "~/safe-redirect";
 import type { LoginForm, RegisterForm } from "~/validation";
 
 const { users, sessions } = schema;

@@ -1,8 +1,9 @@
 // Checks that come before Remix sees a request: canonical slashed URLs, cross-site posts, and the
 // size and type of request bodies (so no route reads more than the limit or a body it can't parse).
+
+import { audit } from "~/auth/audit.server";
 import { config } from "~/config";
 import { messages } from "~/messages";
-import { audit } from "~/utils/audit.server";
 
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 

@@ -2,10 +2,10 @@
 // The cookie (signed with SESSION_SECRET) carries a random token, the CSRF token and flash
 // messages; D1 keeps only the SHA-256 of the token, with the user, creation and expiry.
 import { type AppLoadContext, createCookieSessionStorage, type Session } from "@remix-run/cloudflare";
+import { randomToken, sha256Hex } from "~/auth/crypto.server";
+import { sessionSecrets } from "~/auth/secrets.server";
 import { config } from "~/config";
 import type { Flash } from "~/messages";
-import { randomToken, sha256Hex } from "~/utils/crypto.server";
-import { sessionSecrets } from "~/utils/secrets.server";
 
 export type SessionData = {
   /** The bearer token of a signed-in session; its hash is the `sessions.id`. */

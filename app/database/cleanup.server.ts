@@ -1,7 +1,7 @@
 // The scheduled sweep (a Cron Trigger, see wrangler.toml): rows that can no longer matter go.
 import { lte } from "drizzle-orm";
 import { config } from "~/config";
-import { getDb, schema } from "~/utils/db.server";
+import { getDb, schema } from "~/database/db.server";
 
 const { sessions, loginFailures } = schema;
 

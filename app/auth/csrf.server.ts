@@ -2,12 +2,12 @@
 // A POST is accepted only when the two match, so it is bound to this browser's own cookie.
 // (Cross-site POSTs, by Sec-Fetch-Site or Origin, are already refused by the request guard.)
 import { type AppLoadContext, data } from "@remix-run/cloudflare";
+import { audit } from "~/auth/audit.server";
+import { randomToken, secretsEqual } from "~/auth/crypto.server";
+import type { CookieSession } from "~/auth/session.server";
+import { getCookieSession } from "~/auth/session.server";
 import { config } from "~/config";
 import { messages } from "~/messages";
-import { audit } from "~/utils/audit.server";
-import { randomToken, secretsEqual } from "~/utils/crypto.server";
-import type { CookieSession } from "~/utils/session.server";
-import { getCookieSession } from "~/utils/session.server";
 
 /** The form field that carries the token (remix-utils' AuthenticityTokenInput default). */
 export const CSRF_FIELD = "csrf";

@@ -1,6 +1,6 @@
 // Auth events, emitted from one place as one JSON line each, so logging and alerting hook in here.
 // Never a password, token, cookie or email: the client IP is keyed-hashed, the user is an id.
-import { sessionSecrets } from "~/utils/secrets.server";
+import { sessionSecrets } from "~/auth/secrets.server";
 
 export type AuditEvent =
   | "register"

@@ -1,7 +1,7 @@
 // Password rules beyond length, Django-style: small validators `(password, email) => error | null`.
 // Server-only, so the common-password list stays out of the browser bundle.
 import { messages } from "~/messages";
-import commonPasswordList from "~/utils/common-passwords.txt?raw";
+import commonPasswordList from "~/passwords/common-passwords.txt?raw";
 
 type PasswordValidator = (password: string, email: string) => string | null;
 
