@@ -1,7 +1,7 @@
 // SPEC "Sessions": SESSION_SECRET missing in a deployed worker — every page answers 500 and the log
 // says what is missing; never a built-in secret. And SPEC "Errors": the 500 page is "Something went
 // wrong", with no stack trace or internals. The worker's own fetch handler is called with the test's
-// bindings minus the secret (vitest-pool-workers has one set of bindings per config).
+// bindings minus the secret (the vitest plugin has one set of bindings per config).
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { callWorker } from "../helpers/worker";
