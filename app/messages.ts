@@ -27,6 +27,7 @@ export const messages = {
   honeypotFilled: "Please leave the last field empty.",
   csrfRejected: "This form has expired or came from another site. Go back, reload the page and try again.",
   bodyTooLarge: "The request is too large (the limit is 64 KiB).",
+  badRequestTarget: "This address is not one the site can answer. Check it, or go to the home page.",
   notAForm: "Send the data as an HTML form (application/x-www-form-urlencoded or multipart/form-data).",
   methodNotAllowed: "This address doesn't accept that kind of request.",
   notFound: "We couldn't find that page.",

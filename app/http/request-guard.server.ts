@@ -15,7 +15,9 @@ const ALLOWED_METHODS = ["GET", "HEAD", "POST"];
 
 /** A response that ends the request here, or the request (cleaned, body buffered) to hand on. */
 export async function guardRequest(request: Request, env: Env): Promise<Request | Response> {
-  const url = new URL(request.url);
+  // workerd builds the URL from the request target and Host; a malformed one makes no URL at all.
+  const url = URL.parse(request.url);
+  if (!url) return errorPage(400, "Bad request", messages.badRequestTarget);
   if (!ALLOWED_METHODS.includes(request.method)) {
     const response = errorPage(405, "Method not allowed", messages.methodNotAllowed);
     response.headers.set("Allow", ALLOWED_METHODS.join(", "));
@@ -28,7 +30,9 @@ export async function guardRequest(request: Request, env: Env): Promise<Request 
     if (lastSegment !== "" && !lastSegment.includes(".") && url.pathname !== REMIX_MANIFEST_PATH) {
       return new Response(null, { status: 308, headers: { Location: `${url.pathname}/${url.search}` } });
     }
-    return request;
+    // `?_data` is the data protocol of Remix before single fetch; this app's client never sends it.
+    if (url.searchParams.has("_data")) return errorPage(400, "Bad request", messages.badRequestTarget);
+    return request.body ? withoutBody(request) : request;
   }
 
   if (!isSameOrigin(request)) {
@@ -57,6 +61,17 @@ export function isSameOrigin(request: Request): boolean {
   if (site !== null && site !== "same-origin" && site !== "none") return false;
   const origin = request.headers.get("Origin");
   return origin === null || origin === new URL(request.url).origin;
+}
+
+/**
+ * A GET or HEAD body has no meaning (RFC 9110, 9.3.1) and Remix cannot copy such a request, so it is
+ * answered as if it had none.
+ */
+function withoutBody(request: Request): Request {
+  const headers = new Headers(request.headers);
+  headers.delete("Content-Length");
+  headers.delete("Transfer-Encoding");
+  return new Request(request.url, { method: request.method, headers, signal: request.signal });
 }
 
 /** The whole body, or null as soon as it grows past `limit` (a chunked body has no Content-Length to trust). */

@@ -42,7 +42,8 @@ export function withSecurityHeaders(response: Response, request: Request, nonce:
   headers.set("Permissions-Policy", PERMISSIONS_POLICY);
   // Pages carry CSRF tokens and personal data: no shared or browser cache may keep them.
   if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
-  if (new URL(request.url).protocol === "https:") {
+  // request.url may not parse (the guard answers 400 to those), so no URL is built here.
+  if (request.url.startsWith("https:")) {
     headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   }
   if (!headers.get("Content-Type")?.startsWith("text/html")) return secured;

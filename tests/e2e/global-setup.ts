@@ -15,6 +15,8 @@ declare module "vitest" {
     baseURL: string;
     wsEndpoint: string;
     persistDir: string;
+    /** The server's stdout and stderr (the hostile-traffic test reads it for unhandled errors). */
+    serverLog: string;
   }
 }
 
@@ -69,6 +71,7 @@ export default async function setup(project: TestProject) {
   project.provide("baseURL", baseURL);
   project.provide("wsEndpoint", browserServer.wsEndpoint());
   project.provide("persistDir", persistDir);
+  project.provide("serverLog", logPath);
   return stop;
 }
 
