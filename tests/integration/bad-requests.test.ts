@@ -168,3 +168,14 @@ describe("a POST that is not a form: 415, nothing processed", () => {
     expect(response.status).toBe(400);
   });
 });
+
+describe("Remix's pre-single-fetch data protocol (?_data)", () => {
+  it.each(["/?_data=root", "/login/?_data=routes%2Flogin", "/dash/?_data=routes%2Fdash"])(
+    "%s: 400 with a clear page, not an unhandled error",
+    async (path) => {
+      const { response, html } = await new TestBrowser().get(path);
+      expect(response.status).toBe(400);
+      expect(textOf(html)).toContain(messages.badRequestTarget);
+    },
+  );
+});
