@@ -33,12 +33,13 @@ export default defineConfig(async () => {
       onConsoleLog: (log: string) => !log.startsWith('{"time"'),
       // One workerd (and one D1) per vitest worker, reused by the files it runs one after another,
       // instead of a fresh one per file: about three times faster. Files therefore share D1 as well
-      // as tests do (STACK-NOTES trap 6): every test makes its own users (unique emails).
+      // as tests do: every test makes its own users (unique emails).
       isolate: false,
       // A test may hash a dozen passwords (about 25 ms each, far more on a busy 2-core machine).
       testTimeout: 30_000,
       hookTimeout: 30_000,
-      // Remix's CommonJS build must be pre-bundled to load in workerd (STACK-NOTES, trap 3).
+      // Remix's CommonJS build must be pre-bundled to load in workerd (without it: "Cannot read
+      // properties of undefined (reading 'createCookieFactory')"; still so with @cloudflare/vitest-plugin 1.5).
       deps: { optimizer: { ssr: { enabled: true, include: ["@remix-run/cloudflare", "@remix-run/server-runtime"] } } },
     },
   };

@@ -1,6 +1,6 @@
 // Client-side navigation (JS on) between every page through the header and in-page links, and
 // back/forward: no full reloads, no redirect loops, no console errors, always the slashed URLs.
-// (STACK-NOTES trap 11: trailing slashes have caused client-side redirect loops in Remix 2.)
+// (trailing slashes have caused client-side redirect loops in Remix 2: remix-run/remix issues 7529, 10248).
 import type { Page, Request } from "playwright-core";
 import { describe, it } from "vitest";
 import {
