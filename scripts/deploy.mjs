@@ -53,8 +53,14 @@ function readEnvironment() {
   return { name: config.name, origin };
 }
 
-/** GET <origin>/healthcheck/ until it answers 200, or the attempts run out. Returns the last status. */
-async function healthcheck(origin, attempts = CHECK_ATTEMPTS) {
+/**
+ * GET <origin>/healthcheck/ until it answers 200, or the attempts run out; returns the last status.
+ * `firstAnswer`: retry only while nothing answers (a local server starting), then take its answer.
+ */
+async function healthcheck(
+  origin,
+  { attempts = CHECK_ATTEMPTS, intervalMs = CHECK_INTERVAL_MS, firstAnswer = false } = {},
+) {
   const url = `${origin}/healthcheck/`;
   let last = "no answer";
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -62,13 +68,13 @@ async function healthcheck(origin, attempts = CHECK_ATTEMPTS) {
       const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(10_000) });
       const body = await response.text();
       console.log(`GET ${url} → ${response.status} ${body.slice(0, 80)}`);
-      if (response.status === 200) return 200;
+      if (response.status === 200 || firstAnswer) return response.status;
       last = response.status;
     } catch (error) {
       last = error.message;
       console.log(`GET ${url} → ${last}`);
     }
-    if (attempt < attempts) await sleep(CHECK_INTERVAL_MS);
+    if (attempt < attempts) await sleep(intervalMs);
   }
   return last;
 }
@@ -130,12 +136,14 @@ if (dryRun) {
     run("npx", ["wrangler", "deploy", "--dry-run", "--env", envName, "--outdir", join(work, "bundle")]);
     step("healthcheck, against this build served locally (wrangler dev --env)");
     const local = await serveLocally(work);
-    // wrangler dev needs a few seconds to start: the same check, with more patience.
-    const status = await healthcheck(local.origin, 40).finally(() => {
-      try {
-        process.kill(-local.child.pid, "SIGTERM");
-      } catch {}
-    });
+    // wrangler dev needs a few seconds to start: poll until it answers, then its answer is final.
+    const status = await healthcheck(local.origin, { attempts: 120, intervalMs: 1_000, firstAnswer: true }).finally(
+      () => {
+        try {
+          process.kill(-local.child.pid, "SIGTERM");
+        } catch {}
+      },
+    );
     if (status !== 200) fail(rollbackAdvice(status, `${local.origin}/healthcheck/`));
   } finally {
     rmSync(work, { recursive: true, force: true });
