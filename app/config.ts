@@ -21,6 +21,11 @@ export const config = {
   loginThrottle: { maxFailures: 5, windowMs: 15 * 60 * 1000 },
   /** Login and register POSTs per client IP per minute; must match [[ratelimits]] in wrangler.toml. */
   ipRateLimit: { limit: 10, periodSeconds: 60 },
+  /**
+   * Reads that meet one of D1's transient errors are tried again, at most 3 times in all (D1 itself
+   * already retries plain reads twice); writes never are, as a lost answer may hide a done write.
+   */
+  d1ReadRetry: { attempts: 3, firstDelayMs: 20 },
   /** Field limits from SPEC; RFC 5321 caps an address at 254 characters. */
   limits: { emailMax: 254, nameMax: 100, passwordMin: 8, passwordMax: 128 },
 } as const;

@@ -7,6 +7,8 @@ interface Env {
   SESSION_SECRET?: string;
   /** Per-IP limit on login and register POSTs: [[ratelimits]] in wrangler.toml. */
   AUTH_RATE_LIMITER: RateLimit;
+  /** The deployed site's origin, per environment in wrangler.toml ([env.*.vars]); the deploy script checks its /healthcheck/. */
+  APP_ORIGIN?: string;
   /** "off" skips the per-IP limit: a local-only switch for load tests from one address (npm start honours it). */
   RATE_LIMITS?: string;
 }

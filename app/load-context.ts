@@ -6,7 +6,13 @@ declare module "@remix-run/cloudflare" {
     cloudflare: { env: Env; ctx: Pick<ExecutionContext, "waitUntil" | "passThroughOnException"> };
     /** This request's CSP nonce (set by the worker; absent under the Vite dev server, which sends no CSP). */
     cspNonce?: string;
+    /**
+     * This request's D1 round trips and time, for Server-Timing (set by the worker; db.server.ts adds
+     * to it). It lives here because the worker entry and the Remix build are separate bundles, each
+     * with its own copy of every module: only the context object is shared by both.
+     */
+    d1Usage?: D1Usage;
   }
 }
 
-export {};
+export type D1Usage = { roundTrips: number; ms: number };

@@ -1,11 +1,12 @@
 // The Worker: static files never reach it (the [assets] binding serves them first). Every other
 // request passes the request guard, then goes to Remix with the bindings as load context, and
-// every response leaves with the security headers.
-import { createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
+// every response leaves with the security headers (and pages with Server-Timing).
+import { type AppLoadContext, createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
 import { randomToken } from "~/auth/crypto.server";
 import { sweepExpired } from "~/database/cleanup.server";
 import { guardRequest } from "~/http/request-guard.server";
 import { withSecurityHeaders } from "~/http/security-headers.server";
+import { withServerTiming } from "~/http/server-timing.server";
 // @ts-expect-error: plain JS written by `npm run build` (untyped once built, missing before): its shape is ServerBuild.
 import * as serverBuild from "../build/server";
 
@@ -13,11 +14,12 @@ const handleRemixRequest = createRequestHandler(serverBuild as unknown as Server
 
 export default {
   async fetch(request, env, ctx) {
+    const startedAt = Date.now();
     const cspNonce = randomToken(16);
+    const context: AppLoadContext = { cloudflare: { env, ctx }, cspNonce, d1Usage: { roundTrips: 0, ms: 0 } };
     const guarded = await guardRequest(request, env);
-    const response =
-      guarded instanceof Response ? guarded : await handleRemixRequest(guarded, { cloudflare: { env, ctx }, cspNonce });
-    return withSecurityHeaders(response, request, cspNonce);
+    const response = guarded instanceof Response ? guarded : await handleRemixRequest(guarded, context);
+    return withSecurityHeaders(withServerTiming(response, request, context, startedAt), request, cspNonce);
   },
 
   async scheduled(_controller, env) {

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { it } from "vitest";
 import { audit } from "~/auth/audit.server";
 import { failuresFor, throttleKey } from "~/auth/login-throttle.server";
-import { getDb } from "~/database/db.server";
+import { getDbOutsideRequest } from "~/database/db.server";
 import { guardRequest } from "~/http/request-guard.server";
 import { withSecurityHeaders } from "~/http/security-headers.server";
 
@@ -24,7 +24,7 @@ it("prints the cost of each defence on a login request", async () => {
   const request = new Request("http://localhost/login/", { headers: { "CF-Connecting-IP": "2001:db8::1" } });
   const form = new URLSearchParams({ csrf: "x".repeat(43), email: "a@example.com", password: "p".repeat(20) });
   const page = await (await SELF.fetch("http://localhost/login/")).text();
-  const db = getDb(env);
+  const db = getDbOutsideRequest(env);
 
   await report("per-IP rate limit (binding call)", (i) => env.AUTH_RATE_LIMITER.limit({ key: `bench:${i}` }));
   await report("per-account throttle: key (SHA-256 of the email)", () => throttleKey("someone@example.com"));

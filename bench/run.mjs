@@ -6,6 +6,8 @@
 // per-package size breakdown (it rebuilds with server source maps at the end; by default it runs only
 // when the bench has taken under 210 s so far, to stay within 5 minutes; BENCH_BREAKDOWN=1 forces it,
 // and `node bench/run.mjs --breakdown-only` adds it to the last results afterwards).
+// `npm run bench:distance` (`node bench/run.mjs --distance-only`) runs only the distance bench (D1
+// round trips delayed by 0, 50 and 150 ms; about a minute) and adds it to the last results.
 import { execSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, getPriority, loadavg, tmpdir } from "node:os";
@@ -14,9 +16,10 @@ import { performance } from "node:perf_hooks";
 import { measureArgon2 } from "./lib/argon2.mjs";
 import { bytesByPackage } from "./lib/breakdown.mjs";
 import { Browser, benchUser, formHeaders, freshLoginPair, pool, register, signIn } from "./lib/browser.mjs";
+import { measureDistance } from "./lib/distance.mjs";
 import { loadRun } from "./lib/load.mjs";
 import { fetchStatus, freePort, root, run, start, stop, stopAll, waitFor } from "./lib/processes.mjs";
-import { renderMarkdown, renderReadmeSection, renderSummary } from "./lib/report.mjs";
+import { renderDistanceSummary, renderMarkdown, renderReadmeSection, renderSummary } from "./lib/report.mjs";
 import { bundleWorker, clientJsPerPage, largestInputs } from "./lib/size.mjs";
 import { measureStartup } from "./lib/startup.mjs";
 import { summarise } from "./lib/stats.mjs";
@@ -309,6 +312,9 @@ async function main() {
   });
   results.argon2 = await stage("argon2id: workerd vs native", () => measureArgon2(benchOrigin));
   results.roundTrips = await stage("D1 round trips per request", () => roundTrips(benchOrigin, runId));
+  results.distance = await stage("distance: D1 round trips delayed by 0, 50, 150 ms", () =>
+    measureDistance(benchOrigin, runId),
+  );
   await stop(bench);
 
   // 4. Which packages the worker's bytes come from (rebuilds with server source maps; last, as it replaces build/).
@@ -348,8 +354,38 @@ const watchdog = setTimeout(() => {
 }, 15 * 60_000);
 watchdog.unref();
 
+/** `--distance-only`: build, a fresh local D1, the bench worker, the distance bench; merged into the last results. */
+async function distanceOnly() {
+  const runId = Date.now().toString(36);
+  const benchOrigin = `http://127.0.0.1:${ports.bench}`;
+  console.log(`Bench (distance only): log in ${logFile}`);
+  await stage("build, migrate a fresh local D1", async () => {
+    run("node", ["scripts/dev-vars.mjs"], { log });
+    run("npx", ["remix", "vite:build"], { env: { NODE_ENV: "production" }, log });
+    run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { log });
+  });
+  const bench = await stage("start the bench worker (bench/worker.ts)", async () => {
+    const child = start("npx", wranglerDevArgs(ports.bench, inspector.bench, ["bench/worker.ts"]), { log });
+    await waitFor(`${benchOrigin}/__bench/noop`, { child, timeoutMs: 120_000 });
+    return child;
+  });
+  const distance = await stage("distance: D1 round trips delayed by 0, 50, 150 ms", () =>
+    measureDistance(benchOrigin, runId),
+  );
+  await stop(bench);
+  const results = JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8"));
+  results.distance = {
+    ...distance,
+    machine: { ...machine(), loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100) },
+  };
+  writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeReports(results);
+  console.log(`\n${renderDistanceSummary(results.distance)}`);
+}
+
 try {
-  await main();
+  if (process.argv.includes("--distance-only")) await distanceOnly();
+  else await main();
 } catch (error) {
   console.error(`\nBench failed: ${error?.stack ?? error}\nSee ${logFile}`);
   process.exitCode = 1;

@@ -1,13 +1,23 @@
 // Bench-only worker entry (never deployed): the real app behind two instruments.
 // 1. Every request sees a counting proxy in place of env.DB, and the response carries the number of
 //    D1 round trips (an executed statement, a batch or an exec is one) in `X-Bench-D1-Round-Trips`.
+//    A request with `X-Bench-D1-Delay-Ms: N` has every round trip delayed by N ms: the database as
+//    seen from N ms away (the distance bench; the local D1 is otherwise about 1 ms away).
 // 2. `/__bench/*` times the app's own password module inside workerd.
 // Run by bench/run.mjs with `wrangler dev bench/worker.ts`; the production bundle stays app/worker.ts.
 
 import { hashPassword, verifyPassword } from "../app/passwords/password.server";
 import app from "../app/worker";
 
-type Counter = { roundTrips: number; statements: number };
+type Counter = { roundTrips: number; statements: number; delayMs: number };
+
+/** One round trip: counted, then sent after the simulated distance. */
+async function roundTrip<T>(counter: Counter, statements: number, send: () => Promise<T>): Promise<T> {
+  counter.roundTrips += 1;
+  counter.statements += statements;
+  if (counter.delayMs > 0) await scheduler.wait(counter.delayMs);
+  return send();
+}
 
 const EXECUTE = new Set(["all", "raw", "run", "first"]);
 const unwrapped = new WeakMap<object, D1PreparedStatement>();
@@ -19,11 +29,7 @@ function countStatement(statement: D1PreparedStatement, counter: Counter): D1Pre
       if (typeof value !== "function") return value;
       if (property === "bind") return (...values: unknown[]) => countStatement(target.bind(...values), counter);
       if (typeof property === "string" && EXECUTE.has(property))
-        return (...args: unknown[]) => {
-          counter.roundTrips += 1;
-          counter.statements += 1;
-          return value.apply(target, args);
-        };
+        return (...args: unknown[]) => roundTrip(counter, 1, () => value.apply(target, args));
       return value.bind(target);
     },
   });
@@ -40,17 +46,12 @@ function countDatabase<T extends D1Database | D1DatabaseSession>(db: T, counter:
         case "prepare":
           return (query: string) => countStatement(target.prepare(query), counter);
         case "batch":
-          return (statements: D1PreparedStatement[]) => {
-            counter.roundTrips += 1;
-            counter.statements += statements.length;
-            return target.batch(statements.map((statement) => unwrapped.get(statement) ?? statement));
-          };
+          return (statements: D1PreparedStatement[]) =>
+            roundTrip(counter, statements.length, () =>
+              target.batch(statements.map((statement) => unwrapped.get(statement) ?? statement)),
+            );
         case "exec":
-          return (query: string) => {
-            counter.roundTrips += 1;
-            counter.statements += 1;
-            return (target as D1Database).exec(query);
-          };
+          return (query: string) => roundTrip(counter, 1, () => (target as D1Database).exec(query));
         case "withSession":
           return (constraint?: Parameters<D1Database["withSession"]>[0]) =>
             countDatabase((target as D1Database).withSession(constraint), counter);
@@ -100,7 +101,8 @@ export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
     if (url.pathname.startsWith("/__bench/")) return benchRoute(url);
-    const counter: Counter = { roundTrips: 0, statements: 0 };
+    const delayMs = Math.max(0, Math.min(1000, Number(request.headers.get("X-Bench-D1-Delay-Ms")) || 0));
+    const counter: Counter = { roundTrips: 0, statements: 0, delayMs };
     const response = await app.fetch(request, { ...env, DB: countDatabase(env.DB, counter) }, ctx);
     // Read the whole body first, so queries made while streaming are counted too.
     const body = await response.arrayBuffer();

@@ -57,7 +57,7 @@ async function loadUser(request: Request, context: AppLoadContext): Promise<Sign
   const token = session.get("token");
   if (!token) return null;
   const sessionId = await sessionIdFor(token);
-  const row = await getDb(context.cloudflare.env)
+  const row = await getDb(context)
     .select(signedInUserColumns)
     .from(sessions)
     .innerJoin(users, eq(sessions.userId, users.id))
@@ -99,8 +99,13 @@ export async function redirectWithFlash(
 }
 
 /** Creates the user and returns its id; null when the email is taken. The unique index decides, so racing twins can't both win. */
-export async function registerUser(request: Request, env: Env, form: RegisterForm): Promise<number | null> {
-  const [created] = await getDb(env)
+export async function registerUser(
+  request: Request,
+  context: AppLoadContext,
+  form: RegisterForm,
+): Promise<number | null> {
+  const { env } = context.cloudflare;
+  const [created] = await getDb(context)
     .insert(users)
     .values({
       email: form.email,
@@ -126,8 +131,9 @@ export type LoginResult =
  * of failure take about the same time; a locked account is refused before any verification.
  * Two D1 round trips either way: one read (user and failure count together), one write.
  */
-export async function logIn(request: Request, env: Env, credentials: LoginForm): Promise<LoginResult> {
-  const db = getDb(env);
+export async function logIn(request: Request, context: AppLoadContext, credentials: LoginForm): Promise<LoginResult> {
+  const { env } = context.cloudflare;
+  const db = getDb(context);
   const now = new Date();
   const key = await throttleKey(credentials.email);
   const [[user], [failures]] = await db.batch([
@@ -176,7 +182,7 @@ export async function logIn(request: Request, env: Env, credentials: LoginForm):
   await audit("login_success", request, env, user.id);
   const cookie = await newSignedInCookie(
     request,
-    env,
+    context,
     token,
     credentials.remember_me ? expiresAt.getTime() : undefined,
   );
@@ -189,11 +195,11 @@ export async function logOut(request: Request, context: AppLoadContext): Promise
   const { session } = await getCookieSession(request, context);
   const token = session.get("token");
   if (token) {
-    const [ended] = await getDb(env)
+    const [ended] = await getDb(context)
       .delete(sessions)
       .where(eq(sessions.id, await sessionIdFor(token)))
       .returning({ userId: sessions.userId });
     if (ended) await audit("logout", request, env, ended.userId);
   }
-  return newAnonymousCookie(request, env, { kind: "success", text: messages.loggedOut });
+  return newAnonymousCookie(request, context, { kind: "success", text: messages.loggedOut });
 }

@@ -1,10 +1,13 @@
 // Owns the `__session` cookie and the `sessions` rows behind it.
-// The cookie (signed with SESSION_SECRET) carries a random token, the CSRF token and flash
-// messages; D1 keeps only the SHA-256 of the token, with the user, creation and expiry.
+// The cookie (signed with SESSION_SECRET) carries a random token, the CSRF token, flash messages
+// and the D1 bookmark of this browser's last write; D1 keeps only the SHA-256 of the token, with
+// the user, creation and expiry. Every cookie written here carries the request's latest bookmark,
+// so the next page reads from a replica that has at least what this browser wrote.
 import { type AppLoadContext, createCookieSessionStorage, type Session } from "@remix-run/cloudflare";
 import { randomToken, sha256Hex } from "~/auth/crypto.server";
 import { sessionSecrets } from "~/auth/secrets.server";
 import { config } from "~/config";
+import { currentBookmark, resumeFromBookmark } from "~/database/db.server";
 import type { Flash } from "~/messages";
 
 export type SessionData = {
@@ -13,6 +16,8 @@ export type SessionData = {
   csrf?: string;
   /** Expiry (ms since epoch) of a remembered session: later commits keep the cookie's lifetime. */
   rememberUntil?: number;
+  /** D1 bookmark of the last request that wrote this cookie: the next reads start there (db.server.ts). */
+  bookmark?: string;
 };
 type FlashData = { flash: Flash };
 
@@ -43,21 +48,32 @@ const perRequest = new WeakMap<AppLoadContext, Promise<RequestSession>>();
 export function getCookieSession(request: Request, context: AppLoadContext): Promise<RequestSession> {
   let pending = perRequest.get(context);
   if (!pending) {
-    pending = openCookieSession(request, context.cloudflare.env);
+    pending = openCookieSession(request, context);
     perRequest.set(context, pending);
   }
   return pending;
 }
 
-async function openCookieSession(request: Request, env: Env): Promise<RequestSession> {
-  const storage = storageFor(request, env);
+async function openCookieSession(request: Request, context: AppLoadContext): Promise<RequestSession> {
+  const storage = storageFor(request, context.cloudflare.env);
   // Remix's unsign throws on a signature that is not base64 (atob): such a cookie is no session either.
   const session = await storage.getSession(request.headers.get("Cookie")).catch(() => storage.getSession());
-  return { session, commit: () => commitCookie(storage, session) };
+  // A garbled bookmark is dropped: reads start unconstrained, as for a browser that wrote nothing.
+  if (session.has("bookmark") && !resumeFromBookmark(context, session.get("bookmark"))) session.unset("bookmark");
+  return { session, commit: () => commitCookie(storage, session, context) };
 }
 
-/** Serialises a session. Remembered sessions keep their Max-Age; the rest end with the browser. */
-export function commitCookie(storage: ReturnType<typeof storageFor>, session: CookieSession): Promise<string> {
+/**
+ * Serialises a session with the request's latest D1 bookmark. Remembered sessions keep their
+ * Max-Age; the rest end with the browser.
+ */
+function commitCookie(
+  storage: ReturnType<typeof storageFor>,
+  session: CookieSession,
+  context: AppLoadContext,
+): Promise<string> {
+  const bookmark = currentBookmark(context);
+  if (bookmark) session.set("bookmark", bookmark);
   const rememberUntil = session.get("rememberUntil");
   if (rememberUntil === undefined) return storage.commitSession(session);
   // Rounded up: the milliseconds spent on the login's D1 writes must not turn one day into 86399 s.
@@ -68,24 +84,24 @@ export function commitCookie(storage: ReturnType<typeof storageFor>, session: Co
 /** A fresh cookie session for a newly signed-in user: nothing from the anonymous one carries over. */
 export async function newSignedInCookie(
   request: Request,
-  env: Env,
+  context: AppLoadContext,
   token: string,
   rememberUntil: number | undefined,
 ): Promise<string> {
-  const storage = storageFor(request, env);
+  const storage = storageFor(request, context.cloudflare.env);
   const session = await storage.getSession();
   session.set("token", token);
   session.set("csrf", randomToken(config.csrfTokenBytes));
   if (rememberUntil !== undefined) session.set("rememberUntil", rememberUntil);
-  return commitCookie(storage, session);
+  return commitCookie(storage, session, context);
 }
 
 /** A fresh anonymous cookie carrying only a flash message (after logout). */
-export async function newAnonymousCookie(request: Request, env: Env, flash: Flash): Promise<string> {
-  const storage = storageFor(request, env);
+export async function newAnonymousCookie(request: Request, context: AppLoadContext, flash: Flash): Promise<string> {
+  const storage = storageFor(request, context.cloudflare.env);
   const session = await storage.getSession();
   session.flash("flash", flash);
-  return commitCookie(storage, session);
+  return commitCookie(storage, session, context);
 }
 
 /** A new server-side session: the token goes in the cookie, only its hash in D1. */

@@ -9,7 +9,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   let status = 200;
   try {
     const { users } = schema;
-    await getDb(context.cloudflare.env).select({ id: users.id }).from(users).limit(1);
+    await getDb(context).select({ id: users.id }).from(users).limit(1);
   } catch (error) {
     status = 503;
     console.error(JSON.stringify({ event: "healthcheck_failed", error: describe(error) }));

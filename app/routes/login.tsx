@@ -29,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!(await withinIpRateLimit(request, env))) return tooManyRequests(values);
   const result = validateForm(LoginSchema, form);
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  const login = await logIn(request, env, result.data);
+  const login = await logIn(request, context, result.data);
   if (login.ok) {
     throw redirect(safeRedirect(form.get("next")), { status: 303, headers: { "Set-Cookie": login.cookie } });
   }

@@ -40,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const errors: FieldErrors = { password: policyError };
     return data({ errors, values }, { status: 400 });
   }
-  if ((await registerUser(request, env, result.data)) === null) {
+  if ((await registerUser(request, context, result.data)) === null) {
     const errors: FieldErrors = { email: messages.emailTaken };
     return data({ errors, values }, { status: 400 });
   }

@@ -72,6 +72,7 @@ export function budgets(results) {
       ok: size.client.withinBudget,
     });
   }
+  for (const row of results.distance?.budgets ?? []) rows.push({ ...row, what: `distance, ${row.what}` });
   if (coldStart) {
     rows.push({
       what: "module evaluation at startup (CPU, workerd profile)",
@@ -93,6 +94,7 @@ export function renderSummary(results) {
       `  ${row.name.padEnd(34)} c=${String(row.connections).padEnd(3)} ${row.requestsPerSecond.median.toFixed(0).padStart(5)} req/s  p50 ${row.p50.median.toFixed(1).padStart(6)}  p99 ${row.p99.median.toFixed(1).padStart(6)}  errors ${row.errors + row.unexpectedStatus}`,
     );
   }
+  if (results.distance) lines.push("", renderDistanceSummary(results.distance));
   const c = results.coldStart;
   if (c)
     lines.push(
@@ -212,6 +214,17 @@ export function renderMarkdown(results, candidates) {
     );
   }
 
+  if (results.distance) {
+    out.push("", "## Distance from the database", "");
+    if (results.distance.machine)
+      out.push(`Run on its own (\`npm run bench:distance\`${distanceRun(results.distance)}).`, "");
+    out.push(distanceTable(results.distance));
+    out.push("");
+    out.push(
+      `Time to first byte in ms, median of ${results.distance.samples} sequential requests (min–max), with every D1 round trip delayed by N ms in the bench worker (bench/worker.ts, header \`X-Bench-D1-Delay-Ms\`): the database as seen by a user N ms away from the D1 instance that answers. The requests are interleaved, one at a time; each login POST carries a fresh cookie and CSRF token. The bench worker buffers each body to count the round trips made while streaming, so first byte here is close to last byte. \`npm run bench:distance\` runs only this part (about a minute).`,
+    );
+  }
+
   if (size) {
     out.push("", "## Size", "");
     const w = size.worker;
@@ -297,6 +310,38 @@ export function renderMarkdown(results, candidates) {
   return out.join("\n");
 }
 
+const plural = (n) => (n === 1 ? "one round trip" : `${n} round trips`);
+
+/** When the distance bench ran on its own (`--distance-only`): its date, commit and load. */
+function distanceRun(distance) {
+  const m = distance.machine;
+  return m ? `, run ${m.date.slice(0, 10)} at commit ${m.commit}, load average ${m.loadAverageAtStart[0]}` : "";
+}
+
+/** Requests down, distances across: TTFB medians, and the round trips each request made. */
+export function distanceTable(distance) {
+  const delays = [...new Set(distance.rows.map((r) => r.delayMs))];
+  const requests = [...new Set(distance.rows.map((r) => r.request))];
+  return table(
+    ["request", "D1 round trips", ...delays.map((d) => `N = ${d} ms`)],
+    requests.map((request) => {
+      const cells = delays.map((d) => distance.rows.find((r) => r.request === request && r.delayMs === d));
+      return [request, cells[0].roundTrips, ...cells.map((r) => fmt(r.ttfbMs))];
+    }),
+  );
+}
+
+export function renderDistanceSummary(distance) {
+  const lines = ["Distance (TTFB ms, median; every D1 round trip delayed by N ms):"];
+  for (const row of distance.rows)
+    lines.push(
+      `  N=${String(row.delayMs).padEnd(4)} ${row.request.padEnd(24)} ${row.ttfbMs.median.toFixed(1).padStart(7)} ms  round trips ${row.roundTrips}`,
+    );
+  for (const row of distance.budgets)
+    lines.push(`  ${plain(row.ok).padEnd(8)} ${row.what}: ${row.measured} (budget ${row.budget})`);
+  return lines.join("\n");
+}
+
 /** The "Performance" section for README.md (bench/README-section.md), from the same results. */
 export function renderReadmeSection(results) {
   const { machine, argon2, load, roundTrips, size, coldStart } = results;
@@ -337,6 +382,20 @@ export function renderReadmeSection(results) {
     out.push(
       `- Size: the worker uploads ${size.worker.rawKiB} KiB (${size.worker.gzipKiB} KiB gzipped); the login page loads ${size.client.pages["/login/"].gzipKiB} KiB of gzipped JS.`,
     );
+  if (results.distance) {
+    const far = Math.max(...results.distance.rows.map((r) => r.delayMs));
+    const at = (request, d) => results.distance.rows.find((r) => r.request === request && r.delayMs === d);
+    const dash = at("GET /dash/ (signed in)", far);
+    const home = at("GET / (signed out)", far);
+    const login = at("POST /login/ (success)", far);
+    out.push(
+      `- Distance from the database (\`npm run bench:distance\`${distanceRun(results.distance)}; time to first byte in ms, medians (min–max), every D1 round trip delayed by N ms):`,
+      "",
+      distanceTable(results.distance),
+      "",
+      `  For a user ${far} ms from the D1 instance that answers, a signed-in page costs ${plural(dash.roundTrips - home.roundTrips)} more than a signed-out one (${dash.ttfbMs.median.toFixed(0)} against ${home.ttfbMs.median.toFixed(0)} ms) and a login ${plural(login.roundTrips)} plus the hash (${login.ttfbMs.median.toFixed(0)} ms); with read replication on, the signed-in page's read is answered by a replica near the user, so that round trip shrinks to the distance to the nearest replica, while a login's write still travels to the primary.`,
+    );
+  }
   if (coldStart)
     out.push(
       `- Cold start: module evaluation takes about ${coldStart.moduleEvaluationCpuMs.median.toFixed(0)} ms of CPU in workerd; the argon2 wasm is instantiated on first use.`,

@@ -23,7 +23,13 @@ export function sessionSetCookie(response: Response): CookieAttributes | null {
   return { value: pair.slice(SESSION_COOKIE.length + 1), attributes };
 }
 
-export type SessionCookieData = { token?: string; csrf?: string; rememberUntil?: number; [key: string]: unknown };
+export type SessionCookieData = {
+  token?: string;
+  csrf?: string;
+  rememberUntil?: number;
+  bookmark?: unknown;
+  [key: string]: unknown;
+};
 
 /** The data inside a signed cookie value, or null when no secret verifies it. */
 export async function readSessionCookie(

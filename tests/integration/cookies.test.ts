@@ -90,8 +90,8 @@ describe("cookie attributes", () => {
     expect(sessionSetCookie(logout.response)?.attributes.get("secure")).toBe(true);
   });
 
-  it("carries only the token, the CSRF token and flash messages", async () => {
-    expect(Object.keys(signedIn).sort()).toEqual(["csrf", "token"]);
+  it("carries only the token, the CSRF token, the D1 bookmark of the last write and flash messages", async () => {
+    expect(Object.keys(signedIn).sort()).toEqual(["bookmark", "csrf", "token"]);
   });
 });
 

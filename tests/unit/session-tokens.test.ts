@@ -23,7 +23,7 @@ function loadContext(): AppLoadContext {
 
 /** A request carrying a real signed `__session` cookie that holds `token`. */
 async function requestWithToken(token: string): Promise<Request> {
-  const setCookie = await newSignedInCookie(new Request("http://localhost/dash/"), env, token, undefined);
+  const setCookie = await newSignedInCookie(new Request("http://localhost/dash/"), loadContext(), token, undefined);
   const pair = setCookie.split(";")[0] ?? "";
   return new Request("http://localhost/dash/", { headers: { Cookie: pair } });
 }

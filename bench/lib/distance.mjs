@@ -1,0 +1,125 @@
+// The distance bench: the app as a user far from its D1 primary sees it. The bench worker delays
+// every D1 round trip by N ms (`X-Bench-D1-Delay-Ms`), and time to first byte is measured from
+// Node for the requests whose cost is round trips: a signed-in page, a login, the healthcheck and a
+// signed-out page. Sequential requests (one at a time, interleaved), so each figure is one request's
+// latency, not a queue's.
+import { performance } from "node:perf_hooks";
+import { benchUser, formHeaders, freshLoginPair, register, signIn } from "./browser.mjs";
+import { median, summarise } from "./stats.mjs";
+
+export const DISTANCES_MS = [0, 50, 150];
+/** Rendering and scheduling noise allowed on top of the round trips a budget grants. */
+export const TOLERANCE_MS = 10;
+
+const REQUESTS = ["GET /dash/ (signed in)", "POST /login/ (success)", "GET /healthcheck/", "GET / (signed out)"];
+
+/** One timed request: TTFB (fetch resolves on the response headers) and the D1 round trips it made. */
+async function timed(origin, path, init) {
+  const started = performance.now();
+  const response = await fetch(new URL(path, origin), { redirect: "manual", ...init });
+  const ttfbMs = performance.now() - started;
+  await response.arrayBuffer();
+  return {
+    status: response.status,
+    ttfbMs,
+    roundTrips: Number(response.headers.get("X-Bench-D1-Round-Trips")),
+    serverTiming: response.headers.get("Server-Timing"),
+  };
+}
+
+export async function measureDistance(origin, runId, { samples = 12, warmup = 2 } = {}) {
+  const user = benchUser("distance", runId);
+  await register(origin, user);
+  const { browser } = await signIn(origin, user);
+  const dashCookie = browser.cookieHeader();
+
+  const send = async (request, delayMs) => {
+    const delay = { "X-Bench-D1-Delay-Ms": String(delayMs) };
+    switch (request) {
+      case "GET /dash/ (signed in)":
+        return timed(origin, "/dash/", { headers: { ...delay, Cookie: dashCookie } });
+      case "POST /login/ (success)": {
+        const pair = await freshLoginPair(origin);
+        const body = new URLSearchParams({ csrf: pair.csrf, email: user.email, password: user.password });
+        return timed(origin, "/login/", {
+          method: "POST",
+          body,
+          headers: { ...delay, ...formHeaders(origin), Cookie: pair.cookie },
+        });
+      }
+      case "GET /healthcheck/":
+        return timed(origin, "/healthcheck/", { headers: delay });
+      default:
+        return timed(origin, "/", { headers: delay });
+    }
+  };
+  const expected = { "POST /login/ (success)": 303 };
+
+  const rows = [];
+  for (const delayMs of DISTANCES_MS) {
+    const seen = Object.fromEntries(REQUESTS.map((request) => [request, []]));
+    for (let i = 0; i < warmup + samples; i++) {
+      for (const request of REQUESTS) {
+        const result = await send(request, delayMs);
+        const want = expected[request] ?? 200;
+        if (result.status !== want) throw new Error(`${request} at ${delayMs} ms answered ${result.status}`);
+        if (i >= warmup) seen[request].push(result);
+      }
+    }
+    for (const request of REQUESTS) {
+      const results = seen[request];
+      rows.push({
+        request,
+        delayMs,
+        ttfbMs: summarise(results.map((r) => r.ttfbMs)),
+        roundTrips: median(results.map((r) => r.roundTrips)),
+        serverTiming: results.at(-1)?.serverTiming ?? null,
+      });
+    }
+  }
+  return { samples, warmup, toleranceMs: TOLERANCE_MS, rows, budgets: distanceBudgets(rows) };
+}
+
+const ttfb = (rows, request, delayMs) => rows.find((r) => r.request === request && r.delayMs === delayMs);
+
+/** The issue's budgets, per distance: each with what was measured. */
+export function distanceBudgets(rows) {
+  const budgets = [];
+  const login0 = ttfb(rows, "POST /login/ (success)", 0);
+  const gapAt = (delayMs) =>
+    ttfb(rows, "GET /dash/ (signed in)", delayMs).ttfbMs.median -
+    ttfb(rows, "GET / (signed out)", delayMs).ttfbMs.median;
+  // At N = 0 the gap is one local round trip plus the dashboard's own rendering; farther away, one
+  // round trip costs N more than that.
+  const gap0 = gapAt(0);
+  for (const delayMs of DISTANCES_MS) {
+    const home = ttfb(rows, "GET / (signed out)", delayMs);
+    const login = ttfb(rows, "POST /login/ (success)", delayMs);
+    const gap = gapAt(delayMs);
+    budgets.push({
+      what: `N = ${delayMs} ms: signed-in page (GET /dash/) minus signed-out page (GET /)`,
+      measured: `${gap.toFixed(1)} ms`,
+      budget:
+        delayMs === 0
+          ? `≤ ${TOLERANCE_MS} ms (one local round trip and rendering)`
+          : `≤ 1 round trip: N + the N = 0 gap (${gap0.toFixed(1)} ms) + ${TOLERANCE_MS} ms`,
+      ok: delayMs === 0 ? gap <= TOLERANCE_MS : gap <= delayMs + gap0 + TOLERANCE_MS,
+    });
+    if (delayMs > 0) {
+      const added = login.ttfbMs.median - login0.ttfbMs.median;
+      budgets.push({
+        what: `N = ${delayMs} ms: login (POST /login/) over its own time at N = 0 (hash included)`,
+        measured: `+${added.toFixed(1)} ms`,
+        budget: `≤ 2 round trips (${2 * delayMs} ms) + ${TOLERANCE_MS} ms`,
+        ok: added <= 2 * delayMs + TOLERANCE_MS,
+      });
+    }
+    budgets.push({
+      what: `N = ${delayMs} ms: D1 round trips of a signed-out page (GET /)`,
+      measured: String(home.roundTrips),
+      budget: "0",
+      ok: home.roundTrips === 0,
+    });
+  }
+  return budgets;
+}
