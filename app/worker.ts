@@ -16,7 +16,9 @@ export default {
     const cspNonce = randomToken(16);
     const guarded = await guardRequest(request, env);
     const response =
-      guarded instanceof Response ? guarded : await handleRemixRequest(guarded, { cloudflare: { env, ctx }, cspNonce });
+      guarded instanceof Response
+        ? guarded
+        : await handleRemixRequest(guarded, { cloudflare: { env, ctx, cf: request.cf }, cspNonce });
     return withSecurityHeaders(response, request, cspNonce);
   },
 

@@ -2,6 +2,7 @@
 import { type AppLoadContext, redirect } from "@remix-run/cloudflare";
 import { and, eq, gt, lte, sql } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
+import type { SessionOrigin } from "~/auth/device.server";
 import { clearFailures, failuresFor, lockRemainingMs, recordFailure, throttleKey } from "~/auth/login-throttle.server";
 import {
   getCookieSession,
@@ -124,9 +125,15 @@ export type LoginResult =
  * Checks credentials and, when they hold, opens a NEW server-side session (the anonymous cookie's
  * contents never become authenticated). Unknown emails cost one dummy verification, so both kinds
  * of failure take about the same time; a locked account is refused before any verification.
- * Two D1 round trips either way: one read (user and failure count together), one write.
+ * Two D1 round trips either way: one read (user and failure count together), one write. `origin` (the
+ * device and place, for the account page) is stored with the session.
  */
-export async function logIn(request: Request, env: Env, credentials: LoginForm): Promise<LoginResult> {
+export async function logIn(
+  request: Request,
+  env: Env,
+  credentials: LoginForm,
+  origin: SessionOrigin,
+): Promise<LoginResult> {
   const db = getDb(env);
   const now = new Date();
   const key = await throttleKey(credentials.email);
@@ -169,7 +176,9 @@ export async function logIn(request: Request, env: Env, credentials: LoginForm):
         ...rehashed,
       })
       .where(eq(users.id, user.id)),
-    db.insert(sessions).values({ id, userId: user.id, createdAt: now, expiresAt, remember: credentials.remember_me }),
+    db
+      .insert(sessions)
+      .values({ id, userId: user.id, createdAt: now, expiresAt, remember: credentials.remember_me, ...origin }),
     db.delete(sessions).where(and(eq(sessions.userId, user.id), lte(sessions.expiresAt, now))),
     clearFailures(db, key),
   ]);
