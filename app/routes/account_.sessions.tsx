@@ -1,4 +1,6 @@
 // The POST target of the devices list's "Sign out" buttons (the list itself is on /account/).
+// A page route rather than a resource route, so its refusals (403, 404) render in the site's
+// layout: Remix turns an error thrown by a resource route into a bare 500.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { data, redirect } from "@remix-run/cloudflare";
 import { signOutDevices } from "~/account/devices.server";
@@ -24,4 +26,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     kind: "success",
     text: serverMessages.devicesSignedOut,
   });
+}
+
+/** Never shown: a GET redirects, and a POST redirects or fails (the root's error page). */
+export default function SignOutDevices() {
+  return null;
 }
