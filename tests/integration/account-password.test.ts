@@ -146,7 +146,8 @@ describe("V6.3.1 the current password is throttled like a login", () => {
 
   it("failed logins count against the password change too, and a change clears the count", async () => {
     const { user, browser } = await signedIn();
-    for (let i = 0; i < 4; i++) await new TestBrowser().get("/login/").then(() => canLogIn(user.email ?? "", "nope nope"));
+    for (let i = 0; i < 4; i++)
+      await new TestBrowser().get("/login/").then(() => canLogIn(user.email ?? "", "nope nope"));
     expect((await change(browser, user.password ?? "")).response.status).toBe(303);
     await browser.get("/account/password/");
     for (let i = 0; i < 4; i++) expect((await change(browser, "wrong password!")).response.status).toBe(400);

@@ -149,7 +149,10 @@ describe("POST /account/ (profile)", () => {
 describe("CSRF: every account POST without this browser's token is refused (403), nothing changed", () => {
   it.each([
     ["/account/", { first_name: "Eve", last_name: "Attacker" }],
-    ["/account/password/", { current_password: "x", password: "new password 123", confirm_password: "new password 123" }],
+    [
+      "/account/password/",
+      { current_password: "x", password: "new password 123", confirm_password: "new password 123" },
+    ],
     ["/account/delete/", { password: "x" }],
     ["/account/sessions/", { session: "others" }],
   ])("%s", async (path, fields) => {
