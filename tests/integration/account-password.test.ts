@@ -118,7 +118,7 @@ describe("POST /account/password/ refused: 400, nothing written, no session touc
     const form =
       fields === "same"
         ? { current_password: current, password: current, confirm_password: current }
-        : { current_password: current, password: NEW_PASSWORD, confirm_password: NEW_PASSWORD, ...fields };
+        : { current_password: current, password: NEW_PASSWORD, confirm_password: NEW_PASSWORD, ...(fields as Fields) };
     const before = { user: await userByEmail(user.email ?? ""), sessions: await sessionsOf(user.email ?? "") };
     const cookie = browser.cookies.get(SESSION_COOKIE);
     const { response, html } = await browser.post("/account/password/", form);
