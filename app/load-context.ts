@@ -3,7 +3,12 @@
 // per-request caches, like the signed-in user, are keyed on it.
 declare module "@remix-run/cloudflare" {
   interface AppLoadContext {
-    cloudflare: { env: Env; ctx: Pick<ExecutionContext, "waitUntil" | "passThroughOnException"> };
+    cloudflare: {
+      env: Env;
+      ctx: Pick<ExecutionContext, "waitUntil" | "passThroughOnException">;
+      /** Cloudflare's data about the request (place, network). Kept here: Remix's single-fetch requests are copies without it. */
+      cf?: IncomingRequestCfProperties;
+    };
     /** This request's CSP nonce (set by the worker; absent under the Vite dev server, which sends no CSP). */
     cspNonce?: string;
     /**

@@ -20,6 +20,7 @@ export const messages = {
   passwordRequired: "Enter your password",
   passwordTooShort: "Password must be at least 8 characters",
   passwordTooLong: "Password must be at most 128 characters",
+  currentPasswordRequired: "Enter your current password",
   tooManyAttempts: (minutes: number) => `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
   rateLimited: "Too many requests from your network. Wait a minute, then try again.",
   passwordTooCommon: "That password is one of the most common ones. Choose something less guessable.",
@@ -32,6 +33,22 @@ export const messages = {
   methodNotAllowed: "This address doesn't accept that kind of request.",
   notFound: "We couldn't find that page.",
   serverError: "Something went wrong",
+} as const;
+
+/**
+ * Messages only the server sends: flashes, and the answers of checks the browser does not repeat
+ * (those that need D1 or a password hash). Kept apart from `messages`, which the browser bundle
+ * carries for the forms' own checks, so the JS of every page (the login page's is at its 100 KiB
+ * budget) does not grow with each page added.
+ */
+export const serverMessages = {
+  detailsSaved: "Your details have been saved.",
+  passwordChanged: "Your password has been changed.",
+  devicesSignedOut: "Signed out of the selected devices.",
+  accountDeleted: "Your account has been deleted.",
+  currentPasswordWrong: "Your current password is not correct",
+  passwordWrong: "Your password is not correct",
+  newPasswordUnchanged: "Your new password must be different from your current one",
 } as const;
 
 export type FlashKind = "success" | "info" | "error";

@@ -20,6 +20,15 @@ export const EmailSchema = requiredText(messages.emailRequired)
 const NameSchema = (requiredMessage: string) =>
   requiredText(requiredMessage).trim().min(1, requiredMessage).max(limits.nameMax, messages.nameTooLong);
 
+/** The names, as registration and the account page both take them. */
+const NamesShape = {
+  first_name: NameSchema(messages.firstNameRequired),
+  last_name: NameSchema(messages.lastNameRequired),
+};
+
+/** A password being typed to prove who you are: only "is something there" (the hash decides the rest). */
+const TypedPasswordSchema = (requiredMessage: string) => requiredText(requiredMessage).min(1, requiredMessage);
+
 export const NewPasswordSchema = requiredText(messages.passwordRequired)
   .min(1, messages.passwordRequired)
   .min(limits.passwordMin, messages.passwordTooShort)
@@ -31,33 +40,44 @@ export const NewPasswordSchema = requiredText(messages.passwordRequired)
  */
 export const HONEYPOT_FIELD = "leave_this_blank";
 
+/** A new password typed twice: registration and the password change. */
+const NewPasswordPairShape = { password: NewPasswordSchema, confirm_password: z.string().optional() };
+const confirmationMatches = (form: { password: string; confirm_password?: string }) =>
+  form.password === form.confirm_password;
+const mustMatch = { path: ["confirm_password"], message: messages.passwordsMustMatch };
+
 export const RegisterSchema = z
   .object({
     [HONEYPOT_FIELD]: z.string().max(0, messages.honeypotFilled).optional(),
     email: EmailSchema,
-    first_name: NameSchema(messages.firstNameRequired),
-    last_name: NameSchema(messages.lastNameRequired),
-    password: NewPasswordSchema,
-    confirm_password: z.string().optional(),
+    ...NamesShape,
+    ...NewPasswordPairShape,
   })
-  .refine((form) => form.password === form.confirm_password, {
-    path: ["confirm_password"],
-    message: messages.passwordsMustMatch,
-  });
+  .refine(confirmationMatches, mustMatch);
 
 export const LoginSchema = z.object({
   // Only "is something there": the format is not checked at login, so a typo and an
   // unknown address get the same answer.
   email: requiredText(messages.emailRequired).trim().toLowerCase().min(1, messages.emailRequired),
-  password: requiredText(messages.passwordRequired).min(1, messages.passwordRequired),
+  password: TypedPasswordSchema(messages.passwordRequired),
   remember_me: z
     .string()
     .optional()
     .transform((value) => value !== undefined),
 });
 
+export const ProfileSchema = z.object(NamesShape);
+
+export const ChangePasswordSchema = z
+  .object({ current_password: TypedPasswordSchema(messages.currentPasswordRequired), ...NewPasswordPairShape })
+  .refine(confirmationMatches, mustMatch);
+
+export const DeleteAccountSchema = z.object({ password: TypedPasswordSchema(messages.passwordRequired) });
+
 export type RegisterForm = z.infer<typeof RegisterSchema>;
 export type LoginForm = z.infer<typeof LoginSchema>;
+export type ProfileForm = z.infer<typeof ProfileSchema>;
+export type ChangePasswordForm = z.infer<typeof ChangePasswordSchema>;
 
 export type FieldErrors = Partial<Record<string, string>>;
 

@@ -16,7 +16,11 @@ export default {
   async fetch(request, env, ctx) {
     const startedAt = Date.now();
     const cspNonce = randomToken(16);
-    const context: AppLoadContext = { cloudflare: { env, ctx }, cspNonce, d1Usage: { roundTrips: 0, ms: 0 } };
+    const context: AppLoadContext = {
+      cloudflare: { env, ctx, cf: request.cf },
+      cspNonce,
+      d1Usage: { roundTrips: 0, ms: 0 },
+    };
     const guarded = await guardRequest(request, env);
     const response = guarded instanceof Response ? guarded : await handleRemixRequest(guarded, context);
     return withSecurityHeaders(withServerTiming(response, request, context, startedAt), request, cspNonce);

@@ -8,59 +8,7 @@
 
 import { hashPassword, verifyPassword } from "../app/passwords/password.server";
 import app from "../app/worker";
-
-type Counter = { roundTrips: number; statements: number; delayMs: number };
-
-/** One round trip: counted, then sent after the simulated distance. */
-async function roundTrip<T>(counter: Counter, statements: number, send: () => Promise<T>): Promise<T> {
-  counter.roundTrips += 1;
-  counter.statements += statements;
-  if (counter.delayMs > 0) await scheduler.wait(counter.delayMs);
-  return send();
-}
-
-const EXECUTE = new Set(["all", "raw", "run", "first"]);
-const unwrapped = new WeakMap<object, D1PreparedStatement>();
-
-function countStatement(statement: D1PreparedStatement, counter: Counter): D1PreparedStatement {
-  const proxy = new Proxy(statement, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target);
-      if (typeof value !== "function") return value;
-      if (property === "bind") return (...values: unknown[]) => countStatement(target.bind(...values), counter);
-      if (typeof property === "string" && EXECUTE.has(property))
-        return (...args: unknown[]) => roundTrip(counter, 1, () => value.apply(target, args));
-      return value.bind(target);
-    },
-  });
-  unwrapped.set(proxy, statement);
-  return proxy;
-}
-
-function countDatabase<T extends D1Database | D1DatabaseSession>(db: T, counter: Counter): T {
-  return new Proxy(db, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target);
-      if (typeof value !== "function") return value;
-      switch (property) {
-        case "prepare":
-          return (query: string) => countStatement(target.prepare(query), counter);
-        case "batch":
-          return (statements: D1PreparedStatement[]) =>
-            roundTrip(counter, statements.length, () =>
-              target.batch(statements.map((statement) => unwrapped.get(statement) ?? statement)),
-            );
-        case "exec":
-          return (query: string) => roundTrip(counter, 1, () => (target as D1Database).exec(query));
-        case "withSession":
-          return (constraint?: Parameters<D1Database["withSession"]>[0]) =>
-            countDatabase((target as D1Database).withSession(constraint), counter);
-        default:
-          return value.bind(target);
-      }
-    },
-  });
-}
+import { type Counter, countDatabase } from "./lib/d1-round-trips";
 
 /** Nothing but an awaited timer: Date.now() in workerd moves only across I/O (Spectre mitigation). */
 const tick = () => scheduler.wait(0);

@@ -31,6 +31,13 @@ export const sessions = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
     remember: integer("remember", { mode: "boolean" }).notNull(),
+    // Where the session signed in, for the account page's devices list; written at login only, so
+    // sessions from before these columns (and requests that carry no such data) leave them NULL.
+    /** A short label read from the User-Agent ("Firefox on Linux"), never the header itself. */
+    device: text("device"),
+    /** Cloudflare's `request.cf.city` and `request.cf.country` (ISO 3166 code) at login. */
+    city: text("city"),
+    country: text("country"),
   },
   (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_expires_at_idx").on(t.expiresAt)],
 );

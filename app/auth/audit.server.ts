@@ -9,7 +9,13 @@ export type AuditEvent =
   | "login_locked"
   | "logout"
   | "csrf_rejected"
-  | "rate_limited";
+  | "rate_limited"
+  | "profile_updated"
+  | "password_changed"
+  | "sessions_revoked"
+  | "account_deleted"
+  /** A wrong password where a signed-in user had to type theirs again (password change, account deletion). */
+  | "password_recheck_failure";
 
 export async function audit(event: AuditEvent, request: Request, env: Env, userId?: number): Promise<void> {
   const ip = request.headers.get("CF-Connecting-IP");

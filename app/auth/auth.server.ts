@@ -2,6 +2,7 @@
 import { type AppLoadContext, redirect } from "@remix-run/cloudflare";
 import { and, eq, gt, lte, sql } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
+import type { SessionOrigin } from "~/auth/device.server";
 import { clearFailures, failuresFor, lockRemainingMs, recordFailure, throttleKey } from "~/auth/login-throttle.server";
 import {
   getCookieSession,
@@ -129,9 +130,15 @@ export type LoginResult =
  * Checks credentials and, when they hold, opens a NEW server-side session (the anonymous cookie's
  * contents never become authenticated). Unknown emails cost one dummy verification, so both kinds
  * of failure take about the same time; a locked account is refused before any verification.
- * Two D1 round trips either way: one read (user and failure count together), one write.
+ * Two D1 round trips either way: one read (user and failure count together), one write. `origin` (the
+ * device and place, for the account page) is stored with the session.
  */
-export async function logIn(request: Request, context: AppLoadContext, credentials: LoginForm): Promise<LoginResult> {
+export async function logIn(
+  request: Request,
+  context: AppLoadContext,
+  credentials: LoginForm,
+  origin: SessionOrigin,
+): Promise<LoginResult> {
   const { env } = context.cloudflare;
   const db = getDb(context);
   const now = new Date();
@@ -175,7 +182,9 @@ export async function logIn(request: Request, context: AppLoadContext, credentia
         ...rehashed,
       })
       .where(eq(users.id, user.id)),
-    db.insert(sessions).values({ id, userId: user.id, createdAt: now, expiresAt, remember: credentials.remember_me }),
+    db
+      .insert(sessions)
+      .values({ id, userId: user.id, createdAt: now, expiresAt, remember: credentials.remember_me, ...origin }),
     db.delete(sessions).where(and(eq(sessions.userId, user.id), lte(sessions.expiresAt, now))),
     clearFailures(db, key),
   ]);

@@ -4,11 +4,14 @@
 // the user, creation and expiry. Every cookie written here carries the request's latest bookmark,
 // so the next page reads from a replica that has at least what this browser wrote.
 import { type AppLoadContext, createCookieSessionStorage, type Session } from "@remix-run/cloudflare";
-import { randomToken, sha256Hex } from "~/auth/crypto.server";
+import { and, desc, eq, gt, ne } from "drizzle-orm";
+import { randomToken, seal, sha256Hex, unseal } from "~/auth/crypto.server";
 import { sessionSecrets } from "~/auth/secrets.server";
 import { config } from "~/config";
-import { currentBookmark, resumeFromBookmark } from "~/database/db.server";
+import { currentBookmark, type Db, resumeFromBookmark, schema } from "~/database/db.server";
 import type { Flash } from "~/messages";
+
+const { sessions } = schema;
 
 export type SessionData = {
   /** The bearer token of a signed-in session; its hash is the `sessions.id`. */
@@ -112,4 +115,81 @@ export async function mintSessionToken(): Promise<{ token: string; id: string }>
 
 export function sessionIdFor(token: string): Promise<string> {
   return sha256Hex(token);
+}
+
+/** The signed-in browser's cookie with a new token (its session renamed in D1) and a flash message. */
+export async function rotatedCookie(
+  request: Request,
+  context: AppLoadContext,
+  token: string,
+  flash: Flash,
+): Promise<string> {
+  const { session, commit } = await getCookieSession(request, context);
+  session.set("token", token);
+  session.flash("flash", flash);
+  return commit();
+}
+
+// ---------- Session rows, for the account page ----------
+// The builders return unexecuted queries, so a caller can run several in one D1 batch.
+
+/** Deletes the user's sessions: all of them, or all but `exceptSessionId` (the one in use). */
+export function endUserSessions(db: Db, userId: number, exceptSessionId?: string) {
+  const ofUser = eq(sessions.userId, userId);
+  return db
+    .delete(sessions)
+    .where(exceptSessionId === undefined ? ofUser : and(ofUser, ne(sessions.id, exceptSessionId)));
+}
+
+/** Moves a session to a new id (the hash of a new token), keeping its user, device, place and expiry. */
+export function renameSession(db: Db, sessionId: string, newSessionId: string) {
+  return db.update(sessions).set({ id: newSessionId }).where(eq(sessions.id, sessionId));
+}
+
+/** The user's live sessions, newest first, with what the devices list shows. */
+export function liveSessionsOf(db: Db, userId: number, now: Date) {
+  return db
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      device: sessions.device,
+      city: sessions.city,
+      country: sessions.country,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
+    .orderBy(desc(sessions.createdAt));
+}
+
+/** Deletes one of the user's sessions other than `currentSessionId`; false when `sessionId` is none of them. */
+export async function endOtherSession(
+  db: Db,
+  userId: number,
+  currentSessionId: string,
+  sessionId: string,
+): Promise<boolean> {
+  const ended = await db
+    .delete(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), ne(sessions.id, currentSessionId)))
+    .returning({ id: sessions.id });
+  return ended.length > 0;
+}
+
+// A "Sign out" button names its session by a reference: the session id sealed (AES-GCM) under the
+// signing secret and bound to the user. It is never the cookie's token, says nothing about the id,
+// and can be neither forged nor replayed by another account.
+const REFERENCE_PURPOSE = "edge-auth session reference";
+
+export function sessionReference(context: AppLoadContext, userId: number, sessionId: string): Promise<string> {
+  const [secret = ""] = sessionSecrets(context.cloudflare.env);
+  return seal(secret, REFERENCE_PURPOSE, sessionId, String(userId));
+}
+
+/** The session id a reference names, when this user's page was given it; null for anything else. */
+export function sessionIdFromReference(
+  context: AppLoadContext,
+  userId: number,
+  reference: string,
+): Promise<string | null> {
+  return unseal(sessionSecrets(context.cloudflare.env), REFERENCE_PURPOSE, reference, String(userId));
 }

@@ -20,6 +20,9 @@ export function SiteHeader({ user }: { user: { firstName: string } | null }) {
                 <NavLink to="/dash/">Dashboard</NavLink>
               </li>
               <li>
+                <NavLink to="/account/">Account</NavLink>
+              </li>
+              <li>
                 <LogoutForm className="link-button" />
               </li>
             </>

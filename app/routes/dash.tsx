@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/auth.server";
 import { LogoutForm } from "~/components/logout-form";
+import { UtcTime } from "~/components/utc-time";
 import { pageMeta } from "~/messages";
 
 export const meta = pageMeta("Dashboard");
@@ -16,9 +17,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     previousLoginAt: user.loginCount > 1 ? (user.previousLoginAt?.toISOString() ?? null) : null,
   };
 }
-
-// Fixed to UTC so the server's HTML and the browser's hydration agree.
-const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default function Dashboard() {
   const user = useLoaderData<typeof loader>();
@@ -35,8 +33,7 @@ export default function Dashboard() {
         <li>
           {user.previousLoginAt ? (
             <>
-              <span className="fact-label">Previous login:</span>{" "}
-              <time dateTime={user.previousLoginAt}>{dateFormat.format(new Date(user.previousLoginAt))} UTC</time>
+              <span className="fact-label">Previous login:</span> <UtcTime iso={user.previousLoginAt} />
             </>
           ) : (
             "This is your first login"

@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { logIn, requireAnonymous } from "~/auth/auth.server";
+import { sessionOrigin } from "~/auth/device.server";
 import { Field, FormError, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
@@ -29,7 +30,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!(await withinIpRateLimit(request, env))) return tooManyRequests(values);
   const result = validateForm(LoginSchema, form);
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  const login = await logIn(request, context, result.data);
+  const login = await logIn(request, context, result.data, sessionOrigin(request, context.cloudflare.cf));
   if (login.ok) {
     throw redirect(safeRedirect(form.get("next")), { status: 303, headers: { "Set-Cookie": login.cookie } });
   }

@@ -68,6 +68,48 @@ const WALK: { state: string; step: (page: Page, user: NewUser) => Promise<void> 
     },
   },
   { state: "dashboard", step: (page, user) => logIn(page, user) },
+  {
+    state: "account",
+    step: async (page) => {
+      await visit(page, "/account/");
+      await page.getByRole("heading", { name: "Your account" }).waitFor();
+    },
+  },
+  {
+    state: "account, profile errors",
+    step: async (page) => {
+      await field.firstName(page).fill("");
+      await mainButton(page, "Save").click();
+      await page.locator(".field-error").first().waitFor();
+    },
+  },
+  {
+    state: "account, saved flash",
+    step: async (page) => {
+      await field.firstName(page).fill("Ada");
+      await mainButton(page, "Save").click();
+      await page.getByRole("status").waitFor();
+    },
+  },
+  { state: "change password", step: (page) => visit(page, "/account/password/") },
+  {
+    state: "change password, errors",
+    step: async (page) => {
+      await page.getByLabel("Current password", { exact: true }).fill("not the password");
+      await page.getByLabel("New password", { exact: true }).fill("another passphrase");
+      await page.getByLabel("Confirm new password", { exact: true }).fill("another passphrase");
+      await mainButton(page, "Change password").click();
+      await page.getByText("Your current password is not correct").waitFor();
+    },
+  },
+  { state: "delete account", step: (page) => visit(page, "/account/delete/") },
+  {
+    state: "delete account, errors",
+    step: async (page) => {
+      await mainButton(page, "Delete my account").click();
+      await page.locator(".field-error").first().waitFor();
+    },
+  },
   { state: "logout page", step: (page) => visit(page, "/logout/") },
   {
     state: "404",

@@ -13,6 +13,7 @@ import {
   logIn,
   mainButton,
   newUser,
+  postFormOverHttp,
   register,
   runAxe,
   visit,
@@ -84,6 +85,25 @@ describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
 
     await logIn(page, user);
     await capture("dashboard");
+    // A second device, so the devices list has a "Sign out" row too.
+    await postFormOverHttp("/login/", { email: user.email, password: user.password });
+    await visit(page, "/account/");
+    await capture("account");
+    await page.getByLabel("First name", { exact: true }).fill("");
+    await mainButton(page, "Save").click();
+    await page.locator(".field-error").first().waitFor();
+    await capture("account-errors");
+    await visit(page, "/account/password/");
+    await capture("change-password");
+    await mainButton(page, "Change password").click();
+    await page.locator(".field-error").first().waitFor();
+    await capture("change-password-errors");
+    await visit(page, "/account/delete/");
+    await capture("delete-account");
+    await page.getByLabel("Password", { exact: true }).fill("not the password");
+    await mainButton(page, "Delete my account").click();
+    await page.getByText("Your password is not correct").waitFor();
+    await capture("delete-account-error");
     await visit(page, "/logout/");
     await capture("logout");
     await page.goto("/no-such-page/");
@@ -94,6 +114,6 @@ describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
     await page.getByRole("status").waitFor();
     await capture("home-flash");
 
-    expect(saved).toHaveLength(20);
+    expect(saved).toHaveLength(32);
   });
 });

@@ -99,18 +99,19 @@ export async function registerThroughForm(fields: Fields = newUser()): Promise<F
   return fields;
 }
 
-/** A browser signed in through the real login form. */
+/** A browser signed in through the real login form (`init`: e.g. a User-Agent, or `cf` data for the login request). */
 export async function signedInBrowser(
   credentials: Fields,
   extra: Fields = {},
+  init: RequestInit = {},
 ): Promise<{ browser: TestBrowser; response: Response }> {
   const browser = new TestBrowser();
   await browser.get("/login/");
-  const { response } = await browser.post("/login/", {
-    email: credentials.email ?? "",
-    password: credentials.password ?? "",
-    ...extra,
-  });
+  const { response } = await browser.post(
+    "/login/",
+    { email: credentials.email ?? "", password: credentials.password ?? "", ...extra },
+    init,
+  );
   if (response.status !== 303) throw new Error(`login failed with ${response.status}`);
   await browser.get("/dash/");
   return { browser, response };

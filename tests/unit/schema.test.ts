@@ -56,12 +56,22 @@ describe("sessions", () => {
   it("has the columns of SPEC", async () => {
     const { results } = await env.DB.prepare("SELECT name FROM pragma_table_info('sessions')").all<{ name: string }>();
     expect(results.map((column) => column.name).sort()).toEqual([
+      "city",
+      "country",
       "created_at",
+      "device",
       "expires_at",
       "id",
       "remember",
       "user_id",
     ]);
+  });
+
+  it("the devices list's columns (migration 0002) are nullable: sessions from before it still load", async () => {
+    const { results } = await env.DB.prepare(
+      "SELECT name, \"notnull\" AS required FROM pragma_table_info('sessions') WHERE name IN ('device', 'city', 'country')",
+    ).all<{ name: string; required: number }>();
+    expect(results.map((column) => column.required)).toEqual([0, 0, 0]);
   });
 
   it("a row must belong to an existing user", async () => {
