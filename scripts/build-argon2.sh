@@ -13,3 +13,4 @@ clang --target=wasm32 -std=c11 -O3 -msimd128 -mbulk-memory -nostdlib -ffreestand
   -Wl,--no-entry -Wl,--strip-all -Wl,--stack-first -Wl,-z,stack-size=16384 \
   -Wl,--initial-memory=131072 \
   -o argon2.wasm argon2.c
+chmod 644 argon2.wasm  # wasm-ld marks it executable; git records the mode
