@@ -129,3 +129,8 @@ export function blake2b(data: Uint8Array, outLength: number): Uint8Array {
   new Uint8Array(wasm.memory.buffer, io, data.length + outLength).fill(0);
   return digest;
 }
+
+/** A copy of the kernel's whole memory, for the test that nothing secret is left in it. */
+export function kernelMemory(): Uint8Array {
+  return new Uint8Array(kernel().memory.buffer).slice();
+}
