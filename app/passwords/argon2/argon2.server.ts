@@ -4,7 +4,7 @@
 // compile wasm at run time.
 // A package import (package.json "imports"), not a relative path: the Vite build leaves `.wasm`
 // imports to wrangler, and a bare specifier survives its bundling unchanged.
-import argon2Wasm from "#argon2.wasm";
+import argon2Wasm from "#argon2/argon2.wasm";
 
 /** The kernel's exports (argon2.c's header comment). Offsets are into `memory`. */
 type Kernel = {
