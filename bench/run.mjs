@@ -5,7 +5,9 @@
 // (seconds per GET load run, 3), BENCH_LOGIN_DURATION (seconds per login run, 5), BENCH_REPEATS (runs per load scenario, 3), BENCH_BREAKDOWN=0 to skip the
 // per-package size breakdown (it rebuilds with server source maps at the end; by default it runs only
 // when the bench has taken under 210 s so far, to stay within 5 minutes; BENCH_BREAKDOWN=1 forces it,
-// and `node bench/run.mjs --breakdown-only` adds it to the last results afterwards).
+// and `node bench/run.mjs --breakdown-only` adds it to the last results afterwards). `npm run bench:argon2`
+// (`--argon2-only`) builds, starts the bench worker and runs only the argon2 stage: it prints the figures
+// with the load average and writes nothing, for iterating on the kernel (app/passwords/argon2/).
 // `npm run bench:distance` (`node bench/run.mjs --distance-only`) runs only the distance bench (D1
 // round trips delayed by 0, 50 and 150 ms; about a minute) and adds it to the last results.
 import { execSync } from "node:child_process";
@@ -260,6 +262,22 @@ const wranglerDevArgs = (port, inspectorPort, extra = []) => [
   "RATE_LIMITS:off",
 ];
 
+async function argon2Only() {
+  const benchOrigin = `http://127.0.0.1:${ports.bench}`;
+  await stage("build (remix vite:build)", async () => run("npx", ["remix", "vite:build"], { log }));
+  const bench = await stage("start the bench worker (bench/worker.ts)", async () => {
+    const child = start("npx", wranglerDevArgs(ports.bench, inspector.bench, ["bench/worker.ts"]), { log });
+    await waitFor(`${benchOrigin}/__bench/noop`, { child, timeoutMs: 120_000 });
+    return child;
+  });
+  const loadBefore = loadavg();
+  const argon2 = await stage("argon2id: workerd vs native", () => measureArgon2(benchOrigin));
+  await stop(bench);
+  const load = (values) => values.map((value) => value.toFixed(2)).join(", ");
+  console.log(JSON.stringify(argon2, null, 2));
+  console.log(`load average before ${load(loadBefore)}, after ${load(loadavg())}`);
+}
+
 async function main() {
   const results = { machine: machine(), settings: { durationSeconds, loginDurationSeconds, repeats, users: USERS } };
   const runId = Date.now().toString(36);
@@ -385,6 +403,7 @@ async function distanceOnly() {
 
 try {
   if (process.argv.includes("--distance-only")) await distanceOnly();
+  else if (process.argv.includes("--argon2-only")) await argon2Only();
   else await main();
 } catch (error) {
   console.error(`\nBench failed: ${error?.stack ?? error}\nSee ${logFile}`);

@@ -1,132 +1,96 @@
-// Owns password hashing: argon2id from @phi-ag/argon2's wasm build (the reference C with SIMD),
-// because workerd can load wasm only when it is compiled at build time (wrangler bundles the .wasm
-// as a module) and cannot load native code. It was the fastest of the builds published on npm that
-// run in workerd (bench/results.md). Its C API is called directly: the package's JS wrapper passes a
-// password's UTF-16 length as its UTF-8 byte count, which hashes non-ASCII passwords cut short (and
-// such hashes verify nowhere else); here the bytes and their count come from one encoding.
-import argon2Wasm from "@phi-ag/argon2/argon2.wasm";
+// Owns password hashing: argon2id PHC strings from our own wasm SIMD kernel (app/passwords/argon2/),
+// because workerd can load wasm only when it is compiled at build time and cannot load native code,
+// and the builds published on npm ran 3x slower than native (bench/results.md). The strings are the
+// standard ones any argon2 library reads and writes, so hashes made elsewhere (e.g. by
+// `npm run user:password`) verify here and the other way round.
 import { config } from "~/config";
+import { argon2id, argon2idMatches } from "./argon2/argon2.server";
 
 const { argon2: params } = config;
 
-const ARGON2ID = 2;
 const VERSION_13 = 0x13;
-const ARGON2_OK = 0;
+const VERSION_10 = 0x10;
 
 /** A real hash of a random, forgotten password: unknown emails verify against it, so they cost the same time. */
 const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$r4Mj7r0u/TZJ79cObVQjQQ$eFpCC9oa7cYr72LSijNMaC6WHXVHgOXsi1O27HlZX4Y";
 
 const CURRENT_PARAMS = `$argon2id$v=${VERSION_13}$m=${params.memoryKiB},t=${params.iterations},p=${params.parallelism}$`;
 
-/** The exports of the argon2 reference C library (argon2.h) built to wasm. Pointers are offsets in `memory`. */
-type Argon2Exports = {
-  memory: WebAssembly.Memory;
-  _initialize(): void;
-  malloc(size: number): number;
-  free(pointer: number): void;
-  argon2_encodedlen(t: number, m: number, p: number, saltLength: number, hashLength: number, type: number): number;
-  argon2_hash(
-    t: number,
-    m: number,
-    p: number,
-    password: number,
-    passwordLength: number,
-    salt: number,
-    saltLength: number,
-    hash: number,
-    hashLength: number,
-    encoded: number,
-    encodedLength: number,
-    type: number,
-    version: number,
-  ): number;
-  argon2_verify(encoded: number, password: number, passwordLength: number, type: number): number;
-};
-
-let engine: Argon2Exports | undefined;
-
-// Instantiated on first use, not at module scope, so cold starts that never hash stay cheap.
-function argon2(): Argon2Exports {
-  if (!engine) {
-    const exports = new WebAssembly.Instance(argon2Wasm).exports as unknown as Argon2Exports;
-    exports._initialize();
-    engine = exports;
-  }
-  return engine;
-}
+// The reference library's format: an optional version (absent means 0x10), then m, t, p, salt and
+// hash in unpadded standard base64.
+const PHC = /^\$argon2id(?:\$v=(\d+))?\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 
 const encoder = new TextEncoder();
 
-/**
- * Copies each chunk (bytes, NUL-terminated) or reserves each size (zeroed) in wasm memory, runs `use`
- * with the pointers and frees them. Views are made afresh each time: hashing grows memory, which
- * detaches older views.
- */
-function withMemory<T>(wasm: Argon2Exports, chunks: (Uint8Array | number)[], use: (pointers: number[]) => T): T {
-  const pointers: number[] = [];
+function toBase64(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
+}
+
+/** Unpadded base64 as the reference library reads it: canonical only (unused trailing bits zero). */
+function fromBase64(text: string): Uint8Array | null {
   try {
-    for (const chunk of chunks) {
-      const size = typeof chunk === "number" ? chunk : chunk.length + 1;
-      const pointer = wasm.malloc(size);
-      if (pointer === 0) throw new Error("argon2: out of wasm memory");
-      pointers.push(pointer);
-      const view = new Uint8Array(wasm.memory.buffer, pointer, size);
-      view.fill(0);
-      if (typeof chunk !== "number") view.set(chunk);
-    }
-    return use(pointers);
-  } finally {
-    for (const pointer of pointers) wasm.free(pointer);
+    const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+    return toBase64(bytes) === text ? bytes : null;
+  } catch {
+    return null;
   }
 }
 
-function readCString(wasm: Argon2Exports, pointer: number, maxLength: number): string {
-  const bytes = new Uint8Array(wasm.memory.buffer, pointer, maxLength);
-  const end = bytes.indexOf(0);
-  return new TextDecoder().decode(bytes.subarray(0, end < 0 ? maxLength : end));
+type Parsed = { version: number; m: number; t: number; p: number; salt: Uint8Array; tag: Uint8Array };
+
+function parse(hash: string): Parsed | null {
+  const match = PHC.exec(hash);
+  if (!match) return null;
+  const [, v, m, t, p, salt, tag] = match;
+  const parsed = {
+    version: v === undefined ? VERSION_10 : Number(v),
+    m: Number(m),
+    t: Number(t),
+    p: Number(p),
+    salt: fromBase64(salt ?? ""),
+    tag: fromBase64(tag ?? ""),
+  };
+  // RFC 9106's limits (the kernel checks them again), m held to 32 bits.
+  const valid =
+    (parsed.version === VERSION_13 || parsed.version === VERSION_10) &&
+    parsed.t >= 1 &&
+    parsed.t <= 0xffffffff &&
+    parsed.p >= 1 &&
+    parsed.p <= 0xffffff &&
+    parsed.m >= 8 * parsed.p &&
+    parsed.m <= 0xffffffff &&
+    parsed.salt !== null &&
+    parsed.salt.length >= 8 &&
+    parsed.tag !== null &&
+    parsed.tag.length >= 4;
+  return valid ? (parsed as Parsed) : null;
 }
 
 /** A PHC string: `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`. */
 export function hashPassword(password: string): string {
-  const wasm = argon2();
   const bytes = encoder.encode(password);
   const salt = crypto.getRandomValues(new Uint8Array(params.saltBytes));
   const { iterations: t, memoryKiB: m, parallelism: p, hashBytes } = params;
-  const encodedLength = wasm.argon2_encodedlen(t, m, p, salt.length, hashBytes, ARGON2ID);
-  return withMemory(wasm, [bytes, salt, hashBytes, encodedLength], ([passwordAt, saltAt, hashAt, encodedAt]) => {
-    const code = wasm.argon2_hash(
-      t,
-      m,
-      p,
-      passwordAt as number,
-      bytes.length,
-      saltAt as number,
-      salt.length,
-      hashAt as number,
-      hashBytes,
-      encodedAt as number,
-      encodedLength,
-      ARGON2ID,
-      VERSION_13,
-    );
-    if (code !== ARGON2_OK) throw new Error(`argon2_hash failed with code ${code}`);
-    return readCString(wasm, encodedAt as number, encodedLength);
-  });
+  try {
+    const tag = argon2id({ password: bytes, salt, t, m, p, version: VERSION_13 }, hashBytes);
+    return `${CURRENT_PARAMS}${toBase64(salt)}$${toBase64(tag)}`;
+  } finally {
+    bytes.fill(0);
+  }
 }
 
 /** Checks a password against any argon2id PHC string, whatever its parameters. Never throws. */
 export function verifyPassword(hash: string, password: string): boolean {
+  const parsed = parse(hash);
+  if (!parsed) return false;
+  const bytes = encoder.encode(password);
   try {
-    const wasm = argon2();
-    const bytes = encoder.encode(password);
-    return withMemory(
-      wasm,
-      [encoder.encode(hash), bytes],
-      ([hashAt, passwordAt]) =>
-        wasm.argon2_verify(hashAt as number, passwordAt as number, bytes.length, ARGON2ID) === ARGON2_OK,
-    );
+    const { tag, ...cost } = parsed;
+    return argon2idMatches({ password: bytes, ...cost }, tag);
   } catch {
     return false;
+  } finally {
+    bytes.fill(0);
   }
 }
 

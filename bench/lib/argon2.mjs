@@ -4,8 +4,12 @@
 // timer before and after each operation and reads the clock after each (1 ms resolution, so many
 // samples). Cross-check: each operation as one request timed from here, minus the median round trip of
 // a no-op request to the same worker (this one also carries the proxy's jitter under load).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { gzipSync } from "node:zlib";
 import { Algorithm, hashSync, verifySync } from "@node-rs/argon2";
+import { root } from "./processes.mjs";
 import { median, summarise } from "./stats.mjs";
 
 const PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 };
@@ -26,6 +30,16 @@ function timedNative(operation) {
   const start = performance.now();
   operation();
   return performance.now() - start;
+}
+
+/** The kernel's size: it ships inside the worker upload. */
+function wasmSize() {
+  const bytes = readFileSync(join(root, "app/passwords/argon2/argon2.wasm"));
+  return {
+    path: "app/passwords/argon2/argon2.wasm",
+    bytes: bytes.length,
+    gzipBytes: gzipSync(bytes, { level: 9 }).length,
+  };
 }
 
 export async function measureArgon2(origin, { rounds = 3, perRound = 10 } = {}) {
@@ -87,7 +101,8 @@ export async function measureArgon2(origin, { rounds = 3, perRound = 10 } = {}) 
   return {
     params: "argon2id m=19456 KiB, t=2, p=1, 32-byte hash, 16-byte salt",
     library:
-      "@phi-ag/argon2 (app/passwords/password.server.ts) in workerd; @node-rs/argon2 hashSync/verifySync in Node",
+      "our wasm SIMD kernel (app/passwords/argon2/, via app/passwords/password.server.ts) in workerd; @node-rs/argon2 hashSync/verifySync in Node",
+    module: wasmSize(),
     noopRoundTripMs: roundTrip,
     firstHashMs: first.ms - roundTrip,
     workerd: { hash: workerdHash, verify: workerdVerify },

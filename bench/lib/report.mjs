@@ -139,7 +139,7 @@ export function renderMarkdown(results, candidates) {
         ["", "hash, ms", "verify, ms"],
         [
           [
-            "workerd: @phi-ag/argon2 via app/passwords/password.server.ts",
+            "workerd: our wasm SIMD kernel (app/passwords/argon2/) via app/passwords/password.server.ts",
             fmt(argon2.workerd.hash),
             fmt(argon2.workerd.verify),
           ],
@@ -160,7 +160,7 @@ export function renderMarkdown(results, candidates) {
     );
     out.push("");
     out.push(
-      `Method: ${argon2.workerd.hash.n} hashes and ${argon2.workerd.verify.n} verifies in workerd by the bench worker (bench/worker.ts, which imports the app's own password module). workerd's clock advances only across I/O, so the worker awaits a timer before and after each operation and reads Date.now() after each (1 ms resolution). Native: @node-rs/argon2 hashSync/verifySync in the bench process, interleaved with the workerd ones in rounds of ${argon2.workerd.hash.n / 3}. Cross-check: each operation as one request timed from Node minus the median round trip of a no-op request (${argon2.noopRoundTripMs.toFixed(2)} ms), which also carries wrangler's proxy and scheduling jitter. The first hash in a fresh isolate (wasm instantiation, unoptimised code) took ${argon2.firstHashMs.toFixed(1)} ms from outside.`,
+      `Method: ${argon2.workerd.hash.n} hashes and ${argon2.workerd.verify.n} verifies in workerd by the bench worker (bench/worker.ts, which imports the app's own password module). workerd's clock advances only across I/O, so the worker awaits a timer before and after each operation and reads Date.now() after each (1 ms resolution). Native: @node-rs/argon2 hashSync/verifySync in the bench process, interleaved with the workerd ones in rounds of ${argon2.workerd.hash.n / 3}. Cross-check: each operation as one request timed from Node minus the median round trip of a no-op request (${argon2.noopRoundTripMs.toFixed(2)} ms), which also carries wrangler's proxy and scheduling jitter. The first hash in a fresh isolate (wasm instantiation, unoptimised code) took ${argon2.firstHashMs.toFixed(1)} ms from outside.${argon2.module ? ` The kernel (${argon2.module.path}) is ${argon2.module.bytes} bytes, ${argon2.module.gzipBytes} gzipped.` : ""}`,
     );
   }
   if (candidates) {
@@ -168,7 +168,7 @@ export function renderMarkdown(results, candidates) {
     out.push(candidates.markdown.trim());
     out.push(
       "",
-      "The candidates run each package as published. @phi-ag/argon2's non-ASCII failure is its JS wrapper's (it passes a password's UTF-16 length as its byte count); the app calls the same wasm through its C API with the UTF-8 byte count (app/passwords/password.server.ts), and passes the cross-check above.",
+      "The candidates run each package as published. @phi-ag/argon2's non-ASCII failure is its JS wrapper's (it passes a password's UTF-16 length as its byte count). It was the app's library before our own kernel (app/passwords/argon2/) replaced it, and stays here as the baseline.",
     );
   }
 
@@ -366,7 +366,7 @@ export function renderReadmeSection(results) {
     );
   if (argon2)
     out.push(
-      `- Password hashing: one argon2id hash (19 MiB, 2 passes) took ${argon2.workerd.hash.median.toFixed(0)} ms (median) and ${argon2.workerd.hash.min.toFixed(0)} ms at best in workerd (native: ${argon2.native.hash.median.toFixed(0)} and ${argon2.native.hash.min.toFixed(0)} ms). A login or registration therefore needs more than the Workers Free plan's 10 ms CPU per request: deploy on the Paid plan (or lower the argon2 cost, which weakens the hashes). @phi-ag/argon2 was the fastest of the wasm builds on npm that run in workerd (bench/results.md).`,
+      `- Password hashing: one argon2id hash (19 MiB, 2 passes) took ${argon2.workerd.hash.median.toFixed(0)} ms (median) and ${argon2.workerd.hash.min.toFixed(0)} ms at best in workerd (native: ${argon2.native.hash.median.toFixed(0)} and ${argon2.native.hash.min.toFixed(0)} ms). A login or registration therefore needs more than the Workers Free plan's 10 ms CPU per request: deploy on the Paid plan (or lower the argon2 cost, which weakens the hashes). The kernel is our own (app/passwords/argon2/, wasm SIMD); the builds on npm, @phi-ag/argon2 the fastest, were slower (bench/results.md).`,
     );
   if (loginC16)
     out.push(

@@ -72,7 +72,7 @@ export function analyseProfile(path) {
 }
 
 function wasmCompileMs() {
-  const bytes = readFileSync(join(root, "node_modules/@phi-ag/argon2/dist/argon2.wasm"));
+  const bytes = readFileSync(join(root, "app/passwords/argon2/argon2.wasm"));
   const times = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
