@@ -7,6 +7,12 @@ interface Env {
   SESSION_SECRET?: string;
   /** Per-IP limit on login and register POSTs: [[ratelimits]] in wrangler.toml. */
   AUTH_RATE_LIMITER: RateLimit;
+  /** Outgoing email (Cloudflare Email Sending): [[send_email]] in wrangler.toml; simulated by wrangler dev and the tests. */
+  EMAIL: SendEmail;
+  /** The address emails come from, on a domain onboarded to Email Sending (README "Email"). */
+  MAIL_FROM?: string;
+  /** Where links in emails point, e.g. https://auth.example.com; never taken from a request's Host. */
+  APP_ORIGIN?: string;
   /** "off" skips the per-IP limit: a local-only switch for load tests from one address (npm start honours it). */
   RATE_LIMITS?: string;
 }

@@ -31,19 +31,33 @@ export const NewPasswordSchema = requiredText(messages.passwordRequired)
  */
 export const HONEYPOT_FIELD = "leave_this_blank";
 
+/** A new password and its confirmation, as every form that sets one asks for them. */
+const newPasswordFields = { password: NewPasswordSchema, confirm_password: z.string().optional() };
+
+const confirmation = {
+  matches: (form: { password: string; confirm_password?: string }) => form.password === form.confirm_password,
+  error: { path: ["confirm_password"], message: messages.passwordsMustMatch },
+};
+
 export const RegisterSchema = z
   .object({
     [HONEYPOT_FIELD]: z.string().max(0, messages.honeypotFilled).optional(),
     email: EmailSchema,
     first_name: NameSchema(messages.firstNameRequired),
     last_name: NameSchema(messages.lastNameRequired),
-    password: NewPasswordSchema,
-    confirm_password: z.string().optional(),
+    ...newPasswordFields,
   })
-  .refine((form) => form.password === form.confirm_password, {
-    path: ["confirm_password"],
-    message: messages.passwordsMustMatch,
-  });
+  .refine(confirmation.matches, confirmation.error);
+
+export const ForgotPasswordSchema = z.object({ email: EmailSchema });
+
+export const ResetPasswordSchema = z
+  .object({
+    // Checked against D1 by the action; a malformed one is simply an invalid link.
+    token: z.string().optional(),
+    ...newPasswordFields,
+  })
+  .refine(confirmation.matches, confirmation.error);
 
 export const LoginSchema = z.object({
   // Only "is something there": the format is not checked at login, so a typo and an
@@ -58,6 +72,7 @@ export const LoginSchema = z.object({
 
 export type RegisterForm = z.infer<typeof RegisterSchema>;
 export type LoginForm = z.infer<typeof LoginSchema>;
+export type ResetPasswordForm = z.infer<typeof ResetPasswordSchema>;
 
 export type FieldErrors = Partial<Record<string, string>>;
 

@@ -9,7 +9,9 @@ export type AuditEvent =
   | "login_locked"
   | "logout"
   | "csrf_rejected"
-  | "rate_limited";
+  | "rate_limited"
+  | "password_reset_requested"
+  | "password_reset";
 
 export async function audit(event: AuditEvent, request: Request, env: Env, userId?: number): Promise<void> {
   const ip = request.headers.get("CF-Connecting-IP");

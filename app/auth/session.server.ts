@@ -2,9 +2,11 @@
 // The cookie (signed with SESSION_SECRET) carries a random token, the CSRF token and flash
 // messages; D1 keeps only the SHA-256 of the token, with the user, creation and expiry.
 import { type AppLoadContext, createCookieSessionStorage, type Session } from "@remix-run/cloudflare";
+import { and, eq, ne } from "drizzle-orm";
 import { randomToken, sha256Hex } from "~/auth/crypto.server";
 import { sessionSecrets } from "~/auth/secrets.server";
 import { config } from "~/config";
+import { type Db, schema } from "~/database/db.server";
 import type { Flash } from "~/messages";
 
 export type SessionData = {
@@ -96,4 +98,13 @@ export async function mintSessionToken(): Promise<{ token: string; id: string }>
 
 export function sessionIdFor(token: string): Promise<string> {
   return sha256Hex(token);
+}
+
+/** Deletes every session of a user but `exceptSessionId`: a query to await alone or put in a db.batch. */
+export function endUserSessions(db: Db, userId: number, exceptSessionId?: string) {
+  const { sessions } = schema;
+  const ofUser = eq(sessions.userId, userId);
+  return db
+    .delete(sessions)
+    .where(exceptSessionId === undefined ? ofUser : and(ofUser, ne(sessions.id, exceptSessionId)));
 }

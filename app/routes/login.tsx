@@ -69,6 +69,9 @@ export default function Login() {
           required
           error={errors.password}
         />
+        <p className="field-aside">
+          <Link to="/forgot-password/">Forgot your password?</Link>
+        </p>
         <div className="checkbox">
           <input id="remember_me" name="remember_me" type="checkbox" value="y" />
           <label htmlFor="remember_me">Remember me</label>
