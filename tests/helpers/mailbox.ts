@@ -5,7 +5,10 @@ export type Mailbox = { texts: string[]; htmls: string[] };
 
 /** Every message part sent to `address` in this run, oldest first. */
 export async function mailTo(address: string): Promise<Mailbox> {
-  const response = await env.MAILBOX.fetch("http://mailbox/", { method: "POST", body: JSON.stringify({ to: address }) });
+  const response = await env.MAILBOX.fetch("http://mailbox/", {
+    method: "POST",
+    body: JSON.stringify({ to: address }),
+  });
   if (!response.ok) throw new Error(`mailbox: ${response.status}`);
   return response.json();
 }

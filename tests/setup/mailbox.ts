@@ -43,7 +43,11 @@ export async function mailboxService(request: Request): Promise<Response> {
   const { to } = (await request.json()) as { to: string };
   const naming = (part: Part) => part.body.includes(to);
   return Response.json({
-    texts: partsOf("text").filter(naming).map((part) => part.body),
-    htmls: partsOf("html").filter(naming).map((part) => part.body),
+    texts: partsOf("text")
+      .filter(naming)
+      .map((part) => part.body),
+    htmls: partsOf("html")
+      .filter(naming)
+      .map((part) => part.body),
   });
 }
