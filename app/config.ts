@@ -19,7 +19,7 @@ export const config = {
    * at most 20 an hour, inside OWASP's "no more than 100 failed attempts per hour" per account.
    */
   loginThrottle: { maxFailures: 5, windowMs: 15 * 60 * 1000 },
-  /** Login and register POSTs per client IP per minute; must match [[ratelimits]] in wrangler.toml. */
+  /** Login, register and password-reset POSTs per client IP per minute; must match [[ratelimits]] in wrangler.toml. */
   ipRateLimit: { limit: 10, periodSeconds: 60 },
   /**
    * Password reset by email (SPEC "Forgot password"): a 256-bit token (SPEC's floor), valid for 30

@@ -15,6 +15,8 @@ declare module "vitest" {
     baseURL: string;
     wsEndpoint: string;
     persistDir: string;
+    /** The server's output (npm start): where the simulated send_email binding names each message's files. */
+    serverLogPath: string;
   }
 }
 
@@ -69,6 +71,7 @@ export default async function setup(project: TestProject) {
   project.provide("baseURL", baseURL);
   project.provide("wsEndpoint", browserServer.wsEndpoint());
   project.provide("persistDir", persistDir);
+  project.provide("serverLogPath", logPath);
   return stop;
 }
 

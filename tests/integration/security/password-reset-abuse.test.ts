@@ -1,12 +1,12 @@
 // The abuse cases of "Forgot password": the per-address cap and the per-IP limit (same answer, no
 // email), a forged Host (the link stays on APP_ORIGIN), no enumeration by timing, nothing secret
 // in the log, missing configuration failing loudly, the sweep, and the D1 round trips per request.
-import { createScheduledController } from "cloudflare:test";
+import { createScheduledController, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messages } from "~/messages";
 import worker from "../../../app/worker";
-import { type Fields, newUser, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
+import { type Fields, newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
 import { sha256HexIndependent } from "../../helpers/cookies";
 import { insertUser, resetEmailsCounted, resetTokensOf } from "../../helpers/db";
 import { mailTo, newestResetLink, resetLinksTo } from "../../helpers/mailbox";
@@ -93,6 +93,40 @@ describe("the per-IP limit on POST /forgot-password/", () => {
     // Another client is not affected.
     await forgot(own.email ?? "");
     expect(await resetLinksTo(own.email ?? "")).toHaveLength(1);
+  });
+});
+
+describe("a no-referrer page's own forms (the browser sends Origin: null)", () => {
+  const post = (headers: Record<string, string>) =>
+    SELF.fetch(`${ORIGIN}/forgot-password/`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers },
+      body: new URLSearchParams({ email: "someone@example.com" }),
+      redirect: "manual",
+    });
+
+  it("pass the cross-site check when Sec-Fetch-Site says same-origin (the CSRF token is still checked)", async () => {
+    const response = await post({ Origin: "null", "Sec-Fetch-Site": "same-origin" });
+    await response.arrayBuffer();
+    expect(response.status).toBe(403); // refused by the token, not by the guard
+    const browser = new TestBrowser();
+    await browser.get("/forgot-password/");
+    const accepted = await browser.post(
+      "/forgot-password/",
+      { email: "someone@example.com" },
+      { headers: { Origin: "null", "Sec-Fetch-Site": "same-origin" } },
+    );
+    expect(accepted.response.status).toBe(200);
+  });
+
+  it.each([
+    ["no Sec-Fetch-Site", { Origin: "null" }],
+    ["Sec-Fetch-Site: cross-site", { Origin: "null", "Sec-Fetch-Site": "cross-site" }],
+    ["Sec-Fetch-Site: none", { Origin: "null", "Sec-Fetch-Site": "none" }],
+  ])("are refused by the guard with %s", async (_case, headers) => {
+    const response = await post(headers);
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain("Request refused");
   });
 });
 
