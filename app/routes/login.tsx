@@ -69,9 +69,6 @@ export default function Login() {
           required
           error={errors.password}
         />
-        <p className="field-aside">
-          <Link to="/forgot-password/">Forgot your password?</Link>
-        </p>
         <div className="checkbox">
           <input id="remember_me" name="remember_me" type="checkbox" value="y" />
           <label htmlFor="remember_me">Remember me</label>
@@ -80,6 +77,9 @@ export default function Login() {
           {submitting ? "Logging in…" : "Log in"}
         </button>
       </Form>
+      <p className="form-aside">
+        <Link to="/forgot-password/">Forgot your password?</Link>
+      </p>
       <p className="card-footer">
         <Link to="/register/">Need an account? Register</Link>
       </p>
