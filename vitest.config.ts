@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { mailboxService } from "./tests/setup/mailbox";
 import { nodeArgon2Service } from "./tests/setup/node-argon2";
 
 // Tests run inside workerd against a real local D1 (Miniflare) with the real migrations applied.
@@ -16,9 +17,13 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             // Two secrets: the first signs, both verify (rotation is tested).
             SESSION_SECRET: "test-secret-current-0123456789abcdef,test-secret-previous-0123456789abcdef",
+            // Email configuration, as an operator sets it; links must use this origin, whatever the Host.
+            MAIL_FROM: "no-reply@edge-auth.test",
+            APP_ORIGIN: "http://localhost",
           },
           // @node-rs/argon2 running in Node, the independent reference for the argon2 cross-check.
-          serviceBindings: { NODE_ARGON2: nodeArgon2Service },
+          // MAILBOX reads back the messages the simulated send_email binding wrote (tests/setup/mailbox.ts).
+          serviceBindings: { NODE_ARGON2: nodeArgon2Service, MAILBOX: mailboxService },
         },
       }),
     ],

@@ -19,13 +19,18 @@ export const config = {
    * at most 20 an hour, inside OWASP's "no more than 100 failed attempts per hour" per account.
    */
   loginThrottle: { maxFailures: 5, windowMs: 15 * 60 * 1000 },
-  /** Login and register POSTs per client IP per minute; must match [[ratelimits]] in wrangler.toml. */
+  /** Login, register and password-reset POSTs per client IP per minute; must match [[ratelimits]] in wrangler.toml. */
   ipRateLimit: { limit: 10, periodSeconds: 60 },
   /**
    * Reads that meet one of D1's transient errors are tried again, at most 3 times in all (D1 itself
    * already retries plain reads twice); writes never are, as a lost answer may hide a done write.
    */
   d1ReadRetry: { attempts: 3, firstDelayMs: 20 },
+  /**
+   * Password reset by email (SPEC "Forgot password"): a 256-bit token (SPEC's floor), valid for 30
+   * minutes, and at most 3 emails per address in any hour, so nobody can flood an inbox through us.
+   */
+  passwordReset: { tokenBytes: 32, lifetimeMs: 30 * 60 * 1000, maxEmails: 3, emailWindowMs: 60 * 60 * 1000 },
   /** Field limits from SPEC; RFC 5321 caps an address at 254 characters. */
   limits: { emailMax: 254, nameMax: 100, passwordMin: 8, passwordMax: 128 },
 } as const;

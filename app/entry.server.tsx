@@ -15,18 +15,27 @@ export default async function handleRequest(
 ) {
   let status = responseStatusCode;
   const nonce = loadContext.cspNonce ?? "";
+  // Aborts a render still unfinished after the delay. Cleared once it finishes: a timer left behind
+  // fires into the closed stream and logs an error (seen where the caller outlives the request, as a
+  // test calling the worker's fetch handler directly does).
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), ABORT_DELAY_MS);
   const body = await renderToReadableStream(
     <NonceProvider value={nonce}>
       <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
     </NonceProvider>,
     {
       nonce,
-      signal: AbortSignal.timeout(ABORT_DELAY_MS),
+      signal: abort.signal,
       onError(error: unknown) {
         status = 500;
         logError(error, request);
       },
     },
+  );
+  body.allReady.then(
+    () => clearTimeout(timer),
+    () => clearTimeout(timer),
   );
   // Crawlers get the whole page at once; people get it streamed.
   if (isbot(request.headers.get("User-Agent") ?? "")) await body.allReady;

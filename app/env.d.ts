@@ -7,7 +7,11 @@ interface Env {
   SESSION_SECRET?: string;
   /** Per-IP limit on login and register POSTs: [[ratelimits]] in wrangler.toml. */
   AUTH_RATE_LIMITER: RateLimit;
-  /** The deployed site's origin, per environment in wrangler.toml ([env.*.vars]); the deploy script checks its /healthcheck/. */
+  /** Outgoing email (Cloudflare Email Sending): [[send_email]] in wrangler.toml; simulated by wrangler dev and the tests. */
+  EMAIL: SendEmail;
+  /** The address emails come from, on a domain onboarded to Email Sending (README "Email"). */
+  MAIL_FROM?: string;
+  /** The site's origin, per environment ([env.*.vars]; npm start passes the local one): links in emails point there, never at a request's Host, and the deploy script checks its /healthcheck/. */
   APP_ORIGIN?: string;
   /** "off" skips the per-IP limit: a local-only switch for load tests from one address (npm start honours it). */
   RATE_LIMITS?: string;

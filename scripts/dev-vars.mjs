@@ -1,16 +1,26 @@
-// Writes .dev.vars with a random SESSION_SECRET when there is none, so local runs sign cookies
-// with a secret of their own. Never overwrites an existing secret.
+// Writes .dev.vars with what local runs need and nobody has set yet: a random SESSION_SECRET (so
+// local runs sign cookies with a secret of their own) and a MAIL_FROM for the simulated email
+// binding. Never overwrites a value that is there. (APP_ORIGIN comes from `npm start`, which knows
+// its port; `npm run dev` users add APP_ORIGIN=http://localhost:5173 themselves: README "Email".)
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 const path = new URL("../.dev.vars", import.meta.url);
-const current = existsSync(path) ? readFileSync(path, "utf8") : "";
+let current = existsSync(path) ? readFileSync(path, "utf8") : "";
 
-if (/^SESSION_SECRET=\S+/m.test(current)) {
-  console.log(".dev.vars: SESSION_SECRET already set");
-} else {
-  const line = `SESSION_SECRET=${randomBytes(32).toString("hex")}\n`;
-  const rest = current.replace(/^SESSION_SECRET=.*\n?/m, "");
-  writeFileSync(path, `${rest}${rest && !rest.endsWith("\n") ? "\n" : ""}${line}`, { mode: 0o600 });
-  console.log(".dev.vars: generated a local SESSION_SECRET");
+const defaults = {
+  SESSION_SECRET: () => randomBytes(32).toString("hex"),
+  // A reserved .localhost domain: nothing sent locally can reach anyone.
+  MAIL_FROM: () => "no-reply@edge-auth.localhost",
+};
+
+for (const [name, value] of Object.entries(defaults)) {
+  if (new RegExp(`^${name}=\\S+`, "m").test(current)) {
+    console.log(`.dev.vars: ${name} already set`);
+    continue;
+  }
+  const rest = current.replace(new RegExp(`^${name}=.*\\n?`, "m"), "");
+  current = `${rest}${rest && !rest.endsWith("\n") ? "\n" : ""}${name}=${value()}\n`;
+  writeFileSync(path, current, { mode: 0o600 });
+  console.log(`.dev.vars: wrote a local ${name}`);
 }

@@ -1,9 +1,16 @@
 // `npm start`: build, migrate the local D1, make sure a local secret exists, then serve the built
-// worker in workerd with `wrangler dev` on $PORT (default 8787) and print the URL.
+// worker in workerd with `wrangler dev` on $PORT (default 8787) and print the URL. APP_ORIGIN (the
+// origin of links in emails) is that URL unless set in the environment.
 import { spawn, spawnSync } from "node:child_process";
 
 const port = process.env.PORT ?? "8787";
-const extraVars = process.env.RATE_LIMITS ? ["--var", `RATE_LIMITS:${process.env.RATE_LIMITS}`] : [];
+// Links in emails must point at the address this run serves (README "Email"), whatever .dev.vars says.
+const appOrigin = process.env.APP_ORIGIN ?? `http://localhost:${port}`;
+const extraVars = [
+  "--var",
+  `APP_ORIGIN:${appOrigin}`,
+  ...(process.env.RATE_LIMITS ? ["--var", `RATE_LIMITS:${process.env.RATE_LIMITS}`] : []),
+];
 // Tests and benchmarks point this at a fresh folder to start from an empty local D1.
 const persist = process.env.PERSIST_TO ? ["--persist-to", process.env.PERSIST_TO] : [];
 // wrangler's devtools port (default 9229) is taken when another wrangler dev runs on the machine.
@@ -41,7 +48,8 @@ server.stdout.on("data", (chunk) => {
   process.stdout.write(chunk);
   if (!announced && /Ready on/.test(chunk.toString())) {
     announced = true;
-    console.log(`\n  Edge Auth is running at http://localhost:${port}/  (Ctrl+C to stop)\n`);
+    console.log(`\n  Edge Auth is running at http://localhost:${port}/  (Ctrl+C to stop)`);
+    console.log("  Emails it sends are written to files; look for `send_email binding called` below.\n");
   }
 });
 

@@ -7,6 +7,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** @node-rs/argon2 in Node (tests/setup/node-argon2.ts), bound only in tests. */
       NODE_ARGON2: Fetcher;
+      /** What the simulated send_email binding wrote, read back in Node (tests/setup/mailbox.ts), bound only in tests. */
+      MAILBOX: Fetcher;
     }
   }
 }

@@ -15,6 +15,7 @@ import {
   rotatedCookie,
 } from "~/auth/session.server";
 import { getDb, schema } from "~/database/db.server";
+import { notifyPasswordChanged } from "~/email/send.server";
 import { tooManyRequests } from "~/http/rate-limit.server";
 import { messages, serverMessages } from "~/messages";
 import { hashPassword, verifyPassword } from "~/passwords/password.server";
@@ -108,8 +109,7 @@ export async function changePassword(
     clearFailures(db, check.throttleKey),
   ]);
   await audit("password_changed", request, env, user.id);
-  // MERGE (password-reset branch): send "Your password was changed" to user.email here, after the
-  // response, with context.cloudflare.ctx.waitUntil(notifyPasswordChanged(...)).
+  notifyPasswordChanged(context, user);
   const cookie = await rotatedCookie(request, context, token, {
     kind: "success",
     text: serverMessages.passwordChanged,

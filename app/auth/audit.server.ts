@@ -15,7 +15,9 @@ export type AuditEvent =
   | "sessions_revoked"
   | "account_deleted"
   /** A wrong password where a signed-in user had to type theirs again (password change, account deletion). */
-  | "password_recheck_failure";
+  | "password_recheck_failure"
+  | "password_reset_requested"
+  | "password_reset";
 
 export async function audit(event: AuditEvent, request: Request, env: Env, userId?: number): Promise<void> {
   const ip = request.headers.get("CF-Connecting-IP");

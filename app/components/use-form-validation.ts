@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import type { z } from "zod";
+import type { z } from "zod/v4-mini";
 import { type FieldErrors, validateForm } from "~/validation";
 
 /**
@@ -7,7 +7,7 @@ import { type FieldErrors, validateForm } from "~/validation";
  * Server errors (from the action) win when they arrive; either way focus goes to the first
  * invalid field, and after a server answer the password fields are cleared.
  */
-export function useFormValidation<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, serverErrors?: FieldErrors) {
+export function useFormValidation<T>(schema: z.ZodMiniType<T, unknown>, serverErrors?: FieldErrors) {
   const formRef = useRef<HTMLFormElement>(null);
   const [clientErrors, setClientErrors] = useState<FieldErrors | null>(null);
 

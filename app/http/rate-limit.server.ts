@@ -1,4 +1,4 @@
-// The per-IP limit on login and register POSTs, by the Workers rate-limiting binding, and the
+// The per-IP limit on login, register and password-reset POSTs, by the Workers rate-limiting binding, and the
 // 429 answer both forms give when a limit (per IP, or per account) holds.
 import { data, type HeadersFunction } from "@remix-run/cloudflare";
 import { audit } from "~/auth/audit.server";

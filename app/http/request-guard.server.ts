@@ -52,6 +52,8 @@ export async function guardRequest(request: Request, env: Env): Promise<Request 
   const headers = new Headers(request.headers);
   headers.delete("X-Forwarded-Host");
   headers.set("Host", url.host);
+  // An `Origin: null` that passed isSameOrigin is this site's own no-referrer page: no origin to compare.
+  if (headers.get("Origin") === "null") headers.delete("Origin");
   return new Request(request, { body, headers });
 }
 
@@ -60,6 +62,9 @@ export function isSameOrigin(request: Request): boolean {
   const site = request.headers.get("Sec-Fetch-Site");
   if (site !== null && site !== "same-origin" && site !== "none") return false;
   const origin = request.headers.get("Origin");
+  // A page with `Referrer-Policy: no-referrer` (the password-reset pages) makes the browser send
+  // `Origin: null` even on its own forms; then only the browser's Sec-Fetch-Site can vouch for it.
+  if (origin === "null") return site === "same-origin";
   return origin === null || origin === new URL(request.url).origin;
 }
 

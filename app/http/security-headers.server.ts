@@ -1,5 +1,7 @@
 // Security headers for every response, in one place. Pages get a CSP whose only script source is
 // this request's nonce; 'strict-dynamic' then trusts what those scripts import (Remix's chunks).
+import type { HeadersFunction } from "@remix-run/cloudflare";
+import { keepRetryAfter } from "~/http/rate-limit.server";
 
 /** What the app never uses, denied outright. */
 const PERMISSIONS_POLICY = [
@@ -37,7 +39,8 @@ export function withSecurityHeaders(response: Response, request: Request, nonce:
   const secured = new Response(response.body, response);
   const headers = secured.headers;
   headers.set("X-Content-Type-Options", "nosniff");
-  headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  // A page may ask for a stricter policy (the reset page has a token in its URL).
+  if (!headers.has("Referrer-Policy")) headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
   headers.set("Cross-Origin-Opener-Policy", "same-origin");
   headers.set("Permissions-Policy", PERMISSIONS_POLICY);
   // Pages carry CSRF tokens and personal data: no shared or browser cache may keep them.
@@ -59,3 +62,14 @@ export function withSecurityHeaders(response: Response, request: Request, nonce:
     })
     .transform(secured);
 }
+
+/**
+ * Route `headers` for the password-reset pages: the reset link's token is in the URL, so no
+ * Referer may carry it away and no cache may keep the page; a 429's Retry-After is kept.
+ */
+export const tokenPageHeaders: HeadersFunction = (args) => {
+  const headers = new Headers(keepRetryAfter(args));
+  headers.set("Referrer-Policy", "no-referrer");
+  headers.set("Cache-Control", "no-store");
+  return headers;
+};

@@ -78,6 +78,9 @@ export default function Login() {
           {submitting ? "Logging in…" : "Log in"}
         </button>
       </Form>
+      <p className="form-aside">
+        <Link to="/forgot-password/">Forgot your password?</Link>
+      </p>
       <p className="card-footer">
         <Link to="/register/">Need an account? Register</Link>
       </p>

@@ -1,6 +1,8 @@
 // A tiny browser for integration tests: a cookie jar, the CSRF token of the last page, and
 // requests sent through the whole worker (SELF.fetch) exactly as a browser would send them.
 import { SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { callWorker } from "./worker";
 
 export const ORIGIN = "http://localhost";
 
@@ -17,11 +19,23 @@ export class TestBrowser {
   /** Each browser is its own client (as Cloudflare would say in CF-Connecting-IP), so per-IP limits apply per browser. */
   readonly ip = `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
 
+  /**
+   * With `awaitBackgroundWork` (or `bindings` of the test's choosing), each request goes to the
+   * worker's fetch handler directly and returns only once its ctx.waitUntil work (an email being
+   * sent) has finished: what it did, it has done.
+   */
+  constructor(private readonly options: { awaitBackgroundWork?: boolean; bindings?: Env } = {}) {}
+
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size > 0 && !headers.has("Cookie")) headers.set("Cookie", this.cookieHeader());
     if (!headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", this.ip);
-    const streamed = await SELF.fetch(new URL(path, ORIGIN).toString(), { redirect: "manual", ...init, headers });
+    const url = new URL(path, ORIGIN).toString();
+    const { awaitBackgroundWork, bindings } = this.options;
+    const streamed =
+      awaitBackgroundWork || bindings
+        ? await callWorker(new Request(url, { ...init, headers }), bindings ?? env)
+        : await SELF.fetch(url, { redirect: "manual", ...init, headers });
     // Read the whole body at once, as a browser would: a page left unread keeps its render (and its
     // 5-second abort timer) alive, and that timer later logs an error in some other test's output.
     const body = NULL_BODY_STATUSES.includes(streamed.status) ? null : await streamed.arrayBuffer();

@@ -60,3 +60,24 @@ export async function insertUser(fields: {
   if (!row) throw new Error("insert failed");
   return row.id;
 }
+
+export type ResetTokenRow = { id: string; user_id: number; created_at: number; expires_at: number };
+
+export async function resetTokensOf(email: string): Promise<ResetTokenRow[]> {
+  const { results } = await env.DB.prepare(
+    "SELECT t.* FROM password_reset_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = ? ORDER BY t.created_at",
+  )
+    .bind(email)
+    .all<ResetTokenRow>();
+  return results;
+}
+
+/** Reset emails counted against an address (by its SHA-256, as the app keys them). */
+export async function resetEmailsCounted(emailHash: string): Promise<number[]> {
+  const { results } = await env.DB.prepare(
+    "SELECT sent_at FROM password_reset_emails WHERE email_hash = ? ORDER BY sent_at",
+  )
+    .bind(emailHash)
+    .all<{ sent_at: number }>();
+  return results.map((row) => row.sent_at);
+}

@@ -5,6 +5,7 @@ import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser
 import { readSessionCookie, SESSION_COOKIE, sessionSetCookie, sha256HexIndependent } from "../helpers/cookies";
 import { sessionById, sessionsOf, userByEmail } from "../helpers/db";
 import { select } from "../helpers/html";
+import { mailTo } from "../helpers/mailbox";
 
 const NEW_PASSWORD = "a brand new passphrase";
 
@@ -64,6 +65,20 @@ describe("POST /account/password/ success", () => {
     expect(textOf((await browser.get("/account/")).html)).toContain("Your password has been changed.");
     expect(await canLogIn(user.email ?? "", NEW_PASSWORD)).toBe(true);
     expect(await canLogIn(user.email ?? "", user.password ?? "")).toBe(false);
+  });
+
+  it('sends "Your password was changed" to the account\'s address, after the response', async () => {
+    const user = await registerThroughForm(newUser({ first_name: "Grace" }));
+    const { browser } = await signedInBrowser(user);
+    await browser.get("/account/password/");
+    expect((await change(browser, user.password ?? "")).response.status).toBe(303);
+    // The email goes out in ctx.waitUntil: give the background work a moment to finish.
+    let notice: string | undefined;
+    for (let attempt = 0; attempt < 50 && !notice; attempt++) {
+      notice = (await mailTo(user.email ?? "")).texts.find((text) => text.includes("was changed"));
+      if (!notice) await scheduler.wait(100);
+    }
+    expect(notice).toContain("Hello Grace,");
   });
 
   it("rotates this session: a new token and id, same expiry; the old cookie value, replayed, is signed out", async () => {

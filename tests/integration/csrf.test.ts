@@ -131,7 +131,7 @@ describe("cross-site POSTs are refused whatever the token", () => {
     ["Sec-Fetch-Site: cross-site", { "Sec-Fetch-Site": "cross-site" }],
     ["Sec-Fetch-Site: same-site (a sibling subdomain)", { "Sec-Fetch-Site": "same-site" }],
     ["a foreign Origin", { Origin: "https://evil.example" }],
-    ["Origin: null (sandboxed frame, data: URL)", { Origin: "null" }],
+    ["Origin: null from a sandboxed frame or data: URL", { Origin: "null", "Sec-Fetch-Site": "cross-site" }],
     ["the same host over another scheme", { Origin: "https://localhost" }],
   ];
 

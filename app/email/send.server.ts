@@ -1,0 +1,86 @@
+// The one module that sends email: through the `EMAIL` send_email binding (Cloudflare Email
+// Sending), from MAIL_FROM, with links on APP_ORIGIN. Sending is scheduled with ctx.waitUntil, so
+// no answer waits for it (or shows by its timing whether an email went out). The log never gets
+// an address, a link or a token: a failure is logged by its kind only.
+import type { AppLoadContext } from "@remix-run/cloudflare";
+import { config } from "~/config";
+import { type EmailContent, passwordChangedEmail, passwordResetEmail } from "~/email/templates.server";
+import { PRODUCT_NAME } from "~/messages";
+import { EmailSchema } from "~/validation";
+
+export class MissingMailConfigError extends Error {
+  constructor(problem: string) {
+    super(`${problem}: set it in wrangler.toml [vars] for a deploy (README "Email"); npm start sets it locally`);
+  }
+}
+
+type MailConfig = { from: string; origin: string };
+
+/**
+ * MAIL_FROM and APP_ORIGIN, checked: a missing or malformed one throws (so the request that would
+ * have sent answers 500 and the log names it) rather than mail going out from, or linking to, the
+ * wrong place. APP_ORIGIN must be a bare origin, https except on a loopback host.
+ */
+export function mailConfig(env: Env): MailConfig {
+  const from = EmailSchema.safeParse(env.MAIL_FROM ?? "");
+  if (!env.MAIL_FROM) throw new MissingMailConfigError("MAIL_FROM is not set");
+  if (!from.success) throw new MissingMailConfigError("MAIL_FROM is not an email address");
+  if (!env.APP_ORIGIN) throw new MissingMailConfigError("APP_ORIGIN is not set");
+  let origin: URL;
+  try {
+    origin = new URL(env.APP_ORIGIN);
+  } catch {
+    throw new MissingMailConfigError("APP_ORIGIN is not a URL");
+  }
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(origin.hostname);
+  if (origin.protocol !== "https:" && !(loopback && origin.protocol === "http:")) {
+    throw new MissingMailConfigError("APP_ORIGIN must be https (http only for localhost)");
+  }
+  if (origin.origin !== env.APP_ORIGIN.replace(/\/$/, "")) {
+    throw new MissingMailConfigError("APP_ORIGIN must be an origin only, like https://auth.example.com");
+  }
+  return { from: from.data, origin: origin.origin };
+}
+
+/** Schedules the "Reset your password" email with its one-time link. Throws at once on missing configuration. */
+export function sendPasswordResetEmail(context: AppLoadContext, to: string, token: string): void {
+  schedule(context, "password_reset", to, (origin) =>
+    passwordResetEmail({
+      to,
+      link: `${origin}/reset-password/?${new URLSearchParams({ token })}`,
+      minutes: config.passwordReset.lifetimeMs / 60_000,
+    }),
+  );
+}
+
+/**
+ * Schedules "Your password was changed" to the account's address (SPEC "Change password"; a reset
+ * sends it too). Throws at once on missing configuration.
+ */
+export function notifyPasswordChanged(context: AppLoadContext, user: { email: string; firstName: string }): void {
+  const changedAt = new Date();
+  schedule(context, "password_changed", user.email, (origin) =>
+    passwordChangedEmail({
+      to: user.email,
+      firstName: user.firstName,
+      changedAt,
+      forgotLink: `${origin}/forgot-password/`,
+    }),
+  );
+}
+
+/** Checks the configuration now; builds and sends the message after the response. */
+function schedule(context: AppLoadContext, kind: string, to: string, build: (origin: string) => EmailContent): void {
+  const { env, ctx } = context.cloudflare;
+  const { from, origin } = mailConfig(env);
+  const send = async () => {
+    await env.EMAIL.send({ from: { email: from, name: PRODUCT_NAME }, to, ...build(origin) });
+  };
+  ctx.waitUntil(
+    send().catch((error: unknown) => {
+      // The binding's messages can quote the address: only the error's name goes to the log.
+      const name = error instanceof Error ? error.name : typeof error;
+      console.error(JSON.stringify({ event: "email_failed", kind, error: name }));
+    }),
+  );
+}

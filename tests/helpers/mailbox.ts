@@ -1,0 +1,29 @@
+// Reading the emails the app sent through the simulated send_email binding (tests/setup/mailbox.ts).
+import { env } from "cloudflare:workers";
+
+export type Mailbox = { texts: string[]; htmls: string[] };
+
+/** Every message part sent to `address` in this run, oldest first. */
+export async function mailTo(address: string): Promise<Mailbox> {
+  const response = await env.MAILBOX.fetch("http://mailbox/", {
+    method: "POST",
+    body: JSON.stringify({ to: address }),
+  });
+  if (!response.ok) throw new Error(`mailbox: ${response.status}`);
+  return response.json();
+}
+
+const RESET_LINK = /https?:\/\/[^\s"<>]+\/reset-password\/\?token=[A-Za-z0-9_-]+/g;
+
+/** The reset links in the text parts sent to `address`, oldest first. */
+export async function resetLinksTo(address: string): Promise<string[]> {
+  const { texts } = await mailTo(address);
+  return texts.flatMap((text) => text.match(RESET_LINK) ?? []);
+}
+
+/** The newest reset link sent to `address`; throws when there is none. */
+export async function newestResetLink(address: string): Promise<URL> {
+  const link = (await resetLinksTo(address)).at(-1);
+  if (!link) throw new Error(`no reset link was sent to ${address}`);
+  return new URL(link);
+}
