@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { nodeArgon2Service } from "./tests/setup/node-argon2";
+import { werkzeugService } from "./tests/setup/werkzeug";
 
 // Tests run inside workerd against a real local D1 (Miniflare) with the real migrations applied.
 export default defineConfig(async () => {
@@ -18,17 +19,21 @@ export default defineConfig(async () => {
             SESSION_SECRET: "test-secret-current-0123456789abcdef,test-secret-previous-0123456789abcdef",
           },
           // @node-rs/argon2 running in Node, the independent reference for the argon2 cross-check.
-          serviceBindings: { NODE_ARGON2: nodeArgon2Service },
+          // The real werkzeug (Python), the reference for the Flask site's hashes.
+          serviceBindings: { NODE_ARGON2: nodeArgon2Service, WERKZEUG: werkzeugService },
         },
       }),
     ],
     resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
     test: {
-      // `npm run bench:defences` runs the defence-cost benchmark in the same pool instead of the tests.
+      // `npm run bench:defences` and `bench:legacy-hashes` run their benchmark in the same pool instead of the tests.
       include: process.env.BENCH_DEFENCES
         ? ["bench/defence-costs.test.ts"]
-        : ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
-      setupFiles: ["./tests/setup/apply-migrations.ts"],
+        : process.env.BENCH_LEGACY_HASHES
+          ? ["bench/legacy-hash-costs.test.ts"]
+          : ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+      // Every test holds the code to production's PBKDF2 limit (local workerd has none).
+      setupFiles: ["./tests/setup/apply-migrations.ts", "./tests/setup/production-pbkdf2-limit.ts"],
       // Audit lines are asserted where they matter; elsewhere they are noise.
       onConsoleLog: (log: string) => !log.startsWith('{"time"'),
       // One workerd (and one D1) per vitest worker, reused by the files it runs one after another,

@@ -7,6 +7,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** @node-rs/argon2 in Node (tests/setup/node-argon2.ts), bound only in tests. */
       NODE_ARGON2: Fetcher;
+      /** The real werkzeug in Python (tests/setup/werkzeug.ts), bound only in tests. */
+      WERKZEUG: Fetcher;
     }
   }
 }
