@@ -17,7 +17,7 @@ export const EmailSchema = requiredText(messages.emailRequired)
   .max(limits.emailMax, messages.emailTooLong)
   .regex(PLAUSIBLE_EMAIL, messages.emailInvalid);
 
-const NameSchema = (requiredMessage: string) =>
+export const NameSchema = (requiredMessage: string) =>
   requiredText(requiredMessage).trim().min(1, requiredMessage).max(limits.nameMax, messages.nameTooLong);
 
 export const NewPasswordSchema = requiredText(messages.passwordRequired)
