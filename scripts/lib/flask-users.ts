@@ -49,7 +49,14 @@ export function parsePostgresTimestamp(text: string): number | null {
   const match = PG_TIMESTAMP.exec(text.trim());
   if (!match) return null;
   const [, y, mo, d, h, mi, s, fraction = "", sign, oh = "0", om = "0", os = "0"] = match;
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as number[];
+  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
   const ms = Number(fraction.padEnd(3, "0").slice(0, 3));
   const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
@@ -97,7 +104,7 @@ export function readFlaskUsers(bytes: Uint8Array, options: { allowUnusable: bool
       skip_empty_lines: true,
       // SPEC: an empty unquoted field is NULL; "" (quoted) is an empty string.
       cast: (value, context) => (value === "" && !context.quoting ? null : value),
-    }) as Parsed[];
+    }) as unknown as Parsed[];
   } catch (error) {
     const { message, lines } = error as { message: string; lines?: number };
     return { ok: false, error: `not a valid CSV file: ${message}`, line: lines };
