@@ -3,6 +3,7 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { mailboxService } from "./tests/setup/mailbox";
 import { nodeArgon2Service } from "./tests/setup/node-argon2";
+import { werkzeugService } from "./tests/setup/werkzeug";
 
 // Tests run inside workerd against a real local D1 (Miniflare) with the real migrations applied.
 export default defineConfig(async () => {
@@ -22,18 +23,22 @@ export default defineConfig(async () => {
             APP_ORIGIN: "http://localhost",
           },
           // @node-rs/argon2 running in Node, the independent reference for the argon2 cross-check.
-          // MAILBOX reads back the messages the simulated send_email binding wrote (tests/setup/mailbox.ts).
-          serviceBindings: { NODE_ARGON2: nodeArgon2Service, MAILBOX: mailboxService },
+          // MAILBOX reads back the messages the simulated send_email binding kept (tests/setup/mailbox.ts);
+          // WERKZEUG is the real werkzeug (Python), the reference for the Flask site's hashes.
+          serviceBindings: { NODE_ARGON2: nodeArgon2Service, MAILBOX: mailboxService, WERKZEUG: werkzeugService },
         },
       }),
     ],
     resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
     test: {
-      // `npm run bench:defences` runs the defence-cost benchmark in the same pool instead of the tests.
+      // `npm run bench:defences` and `bench:legacy-hashes` run their benchmark in the same pool instead of the tests.
       include: process.env.BENCH_DEFENCES
         ? ["bench/defence-costs.test.ts"]
-        : ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
-      setupFiles: ["./tests/setup/apply-migrations.ts"],
+        : process.env.BENCH_LEGACY_HASHES
+          ? ["bench/legacy-hash-costs.test.ts"]
+          : ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+      // Every test holds the code to production's PBKDF2 limit (local workerd has none).
+      setupFiles: ["./tests/setup/apply-migrations.ts", "./tests/setup/production-pbkdf2-limit.ts"],
       // Audit lines are asserted where they matter; elsewhere they are noise.
       onConsoleLog: (log: string) => !log.startsWith('{"time"'),
       // One workerd (and one D1) per vitest worker, reused by the files it runs one after another,

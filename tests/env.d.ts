@@ -9,6 +9,8 @@ declare global {
       NODE_ARGON2: Fetcher;
       /** What the simulated send_email binding wrote, read back in Node (tests/setup/mailbox.ts), bound only in tests. */
       MAILBOX: Fetcher;
+      /** The real werkzeug in Python (tests/setup/werkzeug.ts), bound only in tests. */
+      WERKZEUG: Fetcher;
     }
   }
 }

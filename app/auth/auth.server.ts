@@ -14,7 +14,7 @@ import {
 import { config } from "~/config";
 import { getDb, schema } from "~/database/db.server";
 import { type Flash, messages } from "~/messages";
-import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "~/passwords/password.server";
+import { hashPassword, verifyDummyPassword, verifyStoredPassword } from "~/passwords/password.server";
 import { safeRedirect } from "~/safe-redirect";
 import type { LoginForm, RegisterForm } from "~/validation";
 
@@ -158,10 +158,10 @@ export async function logIn(
     return { ok: false, reason: "locked", retryAfterMinutes: Math.ceil(lockedForMs / 60_000) };
   }
 
-  const valid = user
-    ? verifyPassword(user.passwordHash, credentials.password)
-    : verifyDummyPassword(credentials.password);
-  if (!user || !valid) {
+  const check = user
+    ? await verifyStoredPassword(user.passwordHash, credentials.password)
+    : { valid: verifyDummyPassword(credentials.password), upgrade: false };
+  if (!user || !check.valid) {
     await recordFailure(db, key, now);
     await audit("login_failure", request, env, user?.id);
     return { ok: false, reason: "invalid" };
@@ -169,9 +169,11 @@ export async function logIn(
 
   const expiresAt = new Date(now.getTime() + config.sessionMaxAgeSeconds * 1000);
   const { token, id } = await mintSessionToken();
-  const rehashed = needsRehash(user.passwordHash) ? { passwordHash: hashPassword(credentials.password) } : {};
-  // One round trip, one transaction: record the login, open the session, sweep the user's
-  // expired sessions and reset the failure count.
+  // Old argon2 parameters or a hash imported from the Flask site: replaced in the same write.
+  const rehashed = check.upgrade ? { passwordHash: hashPassword(credentials.password) } : {};
+  // One round trip, one transaction: record the login (an imported last_login_at becomes the
+  // previous login; the imported count goes on), open the session, sweep the user's expired
+  // sessions and reset the failure count.
   await db.batch([
     db
       .update(users)

@@ -4,6 +4,7 @@
 // standard ones any argon2 library reads and writes, so hashes made elsewhere (e.g. by
 // `npm run user:password`) verify here and the other way round.
 import { config } from "~/config";
+import { parseWerkzeugHash, verifyWerkzeugHash } from "~/passwords/werkzeug.server";
 import { argon2id, argon2idMatches } from "./argon2/argon2.server";
 
 const { argon2: params } = config;
@@ -103,4 +104,24 @@ export function verifyDummyPassword(password: string): false {
 /** True when a stored hash was made with other parameters than today's, so it should be upgraded. */
 export function needsRehash(hash: string): boolean {
   return !hash.startsWith(CURRENT_PARAMS);
+}
+
+/**
+ * Login's check of whatever a row holds: argon2id; a werkzeug hash imported from the Flask site
+ * (`upgrade`: the caller replaces it with argon2id in the write that records the login); anything
+ * else (the unusable marker) costs a dummy verification and fails, so its timing says nothing.
+ */
+export async function verifyStoredPassword(
+  stored: string,
+  password: string,
+): Promise<{ valid: boolean; upgrade: boolean }> {
+  if (stored.startsWith("$argon2")) {
+    const valid = verifyPassword(stored, password);
+    return { valid, upgrade: valid && needsRehash(stored) };
+  }
+  if (parseWerkzeugHash(stored)) {
+    const valid = await verifyWerkzeugHash(stored, password);
+    return { valid, upgrade: valid };
+  }
+  return { valid: verifyDummyPassword(password), upgrade: false };
 }

@@ -14,7 +14,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     lastName: user.lastName,
     email: user.email,
     loginCount: user.loginCount,
-    previousLoginAt: user.loginCount > 1 ? (user.previousLoginAt?.toISOString() ?? null) : null,
+    // Set by every login after the first, and by the first login of a user imported with a
+    // last_login_at (whatever their imported count), so its presence alone decides.
+    previousLoginAt: user.previousLoginAt?.toISOString() ?? null,
   };
 }
 

@@ -1,0 +1,103 @@
+// `npm run users:legacy -- [--remote] [--expire-older-than DAYS] [--yes]`: how many users still have
+// a hash imported from the Flask site (they have not signed in since), by format and by when they
+// last logged in; with --expire-older-than, makes those hashes unusable for users who have not
+// logged in for DAYS days (on either site) and were imported at least DAYS days ago. They can still
+// set a password through "Forgot your password?".
+import { createInterface } from "node:readline";
+import { UNUSABLE_PASSWORD_HASH } from "~/passwords/stored-hash.server";
+import { query, type Target, where } from "./lib/d1";
+
+const USAGE = "usage: npm run users:legacy -- [--remote] [--expire-older-than DAYS] [--yes]";
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function fail(message: string, status = 1): never {
+  console.error(`users:legacy: ${message}`);
+  process.exit(status);
+  // @cloudflare/workers-types declares `process` as any, so TypeScript cannot see that exit() never returns.
+  throw new Error("unreachable");
+}
+
+const args: string[] = process.argv.slice(2);
+const target: Target = { remote: args.includes("--remote") };
+const expireAt = args.indexOf("--expire-older-than");
+const daysText = expireAt >= 0 ? args[expireAt + 1] : undefined;
+const known = new Set(["--remote", "--yes", "--expire-older-than", ...(daysText ? [daysText] : [])]);
+const stray = args.find((arg) => !known.has(arg));
+if (stray !== undefined || (expireAt >= 0 && !/^\d{1,5}$/.test(daysText ?? ""))) fail(USAGE, 2);
+
+const now = Date.now();
+// Still on an imported hash: neither argon2id nor the unusable marker.
+const LEGACY = "password_hash NOT LIKE '$argon2id$%' AND substr(password_hash, 1, 1) <> '!'";
+const AGES: [label: string, days: number][] = [
+  ["within 30 days", 30],
+  ["30 to 90 days ago", 90],
+  ["90 to 365 days ago", 365],
+];
+const ageCase = [
+  "CASE WHEN last_login_at IS NULL THEN 'never'",
+  ...AGES.map(([label, days]) => `WHEN last_login_at >= ${now - days * DAY_MS} THEN '${label}'`),
+  "ELSE 'over a year ago' END",
+].join(" ");
+
+let rows: { kind: string; age: string; n: number }[];
+try {
+  rows = query(
+    target,
+    `SELECT CASE WHEN password_hash LIKE '$argon2id$%' THEN 'argon2id' WHEN substr(password_hash, 1, 1) = '!' THEN 'unusable' ` +
+      `ELSE substr(password_hash, 1, instr(password_hash, '$') - 1) END AS kind, ${ageCase} AS age, count(*) AS n ` +
+      "FROM users GROUP BY kind, age ORDER BY kind, age",
+  );
+} catch (error) {
+  fail((error as Error).message);
+}
+
+const total = (filter: (row: (typeof rows)[number]) => boolean) =>
+  rows.filter(filter).reduce((sum, row) => sum + row.n, 0);
+const legacy = rows.filter((row) => row.kind !== "argon2id" && row.kind !== "unusable");
+console.log(`Users in ${where(target)}: ${total(() => true)}`);
+console.log(`  argon2id (current):          ${total((row) => row.kind === "argon2id")}`);
+console.log(`  no usable password:          ${total((row) => row.kind === "unusable")}`);
+console.log(`  still on a Flask-site hash:  ${total((row) => legacy.includes(row))}`);
+const formats = [...new Set(legacy.map((row) => row.kind || "unknown"))];
+for (const format of formats) {
+  console.log(`    ${format}: ${total((row) => legacy.includes(row) && (row.kind || "unknown") === format)}`);
+}
+if (legacy.length > 0) console.log("  by last login (Flask-site hashes):");
+for (const age of [...AGES.map(([label]) => label), "over a year ago", "never"]) {
+  const n = total((row) => legacy.includes(row) && row.age === age);
+  if (n > 0) console.log(`    ${age}: ${n}`);
+}
+
+if (expireAt >= 0) {
+  const days = Number(daysText);
+  const cutoff = now - days * DAY_MS;
+  const which = `${LEGACY} AND coalesce(last_login_at, 0) < ${cutoff} AND created_at < ${cutoff}`;
+  const [candidates] = query<{ n: number }>(target, `SELECT count(*) AS n FROM users WHERE ${which}`);
+  const count = candidates?.n ?? 0;
+  if (count === 0) {
+    console.log(`\nNo Flask-site hash is older than ${days} days: nothing to expire.`);
+    process.exit(0);
+  }
+  console.log(
+    `\n${count} users imported over ${days} days ago with no login for ${days} days would lose their old password ` +
+      `(they can set a new one through "Forgot your password?").`,
+  );
+  if (!args.includes("--yes") && !(await confirm("Expire them? Type yes to go on: ")))
+    fail("not confirmed; nothing changed");
+  const expired = query(
+    target,
+    `UPDATE users SET password_hash = '${UNUSABLE_PASSWORD_HASH}' WHERE ${which} RETURNING id`,
+  );
+  console.log(`Expired ${expired.length} old hashes in ${where(target)}.`);
+}
+
+function confirm(prompt: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    rl.question(prompt, (answer) => {
+      rl.close();
+      resolve(answer.trim().toLowerCase() === "yes");
+    });
+    rl.on("close", () => resolve(false));
+  });
+}

@@ -1,0 +1,202 @@
+// SPEC "Bringing the Flask site's users over", end to end against `npm start`: `npm run users:import`
+// writes into the running app's local D1 (PERSIST_TO), an imported user signs in over HTTP with the
+// old password (a werkzeug hash made by the real werkzeug, Debian's python3-werkzeug), sees the login
+// history go on, and the stored hash becomes argon2id. Also the importer's file handling and reports.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import { baseURL, queryD1 } from "./support";
+
+const dir = mkdtempSync(join(tmpdir(), "flask-import-"));
+const HEADER = "id,email,first_name,last_name,password_hash,last_login_at,login_count";
+let fileNumber = 0;
+
+function usersImport(csv: string | Buffer, ...flags: string[]) {
+  const file = join(dir, `users-${++fileNumber}.csv`);
+  writeFileSync(file, csv);
+  const result = spawnSync("npm", ["run", "-s", "users:import", "--", file, ...flags], {
+    encoding: "utf8",
+    env: { ...process.env, PERSIST_TO: inject("persistDir"), CI: "true", WRANGLER_SEND_METRICS: "false" },
+  });
+  const reportPath = file.replace(/\.csv$/, ".import-report.csv");
+  const report = () => readFileSync(reportPath, "utf8").trim().split("\n").slice(1);
+  return { status: result.status, out: result.stdout + result.stderr, report };
+}
+
+/** A hash from the real werkzeug (Debian's python3-werkzeug 2.2 at /usr/bin/python3). */
+function werkzeugHash(password: string, method: string): string {
+  return execFileSync(
+    "/usr/bin/python3",
+    [
+      "-c",
+      "import sys; from werkzeug.security import generate_password_hash as g; print(g(sys.argv[1], sys.argv[2]))",
+      password,
+      method,
+    ],
+    { encoding: "utf8" },
+  ).trim();
+}
+
+async function logIn(email: string, password: string): Promise<{ status: number; cookie: string }> {
+  const page = await fetch(`${baseURL}/login/`);
+  const anonymous = page.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
+  const response = await fetch(`${baseURL}/login/`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Cookie: anonymous, Origin: baseURL, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrf, email, password }),
+  });
+  await response.arrayBuffer();
+  return {
+    status: response.status,
+    cookie: response.headers
+      .getSetCookie()
+      .map((line) => line.split(";")[0])
+      .join("; "),
+  };
+}
+
+async function dashText(cookie: string): Promise<string> {
+  const html = await (await fetch(`${baseURL}/dash/`, { headers: { Cookie: cookie } })).text();
+  return html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+}
+
+async function storedUser(email: string) {
+  const [rows] = await queryD1<{ password_hash: string; login_count: number }>(
+    `SELECT password_hash, login_count FROM users WHERE email = '${email}'`,
+  );
+  return rows?.[0];
+}
+
+const stamp = Date.now().toString(36);
+
+describe("npm run users:import, then the first login", () => {
+  it("imports a Flask user who logs in with the old password; the count and previous login go on; the hash becomes argon2id", async () => {
+    const email = `flask-${stamp}@example.com`;
+    const password = "pässwörd from Flask 1";
+    // werkzeug 2.2's default: PBKDF2 above production's WebCrypto cap, so the worker's pure-JS path.
+    const hash = werkzeugHash(password, "pbkdf2:sha256:260000");
+    const imported = usersImport(
+      `${HEADER}\n7,${email.toUpperCase()},Grace,Hopper,${hash},2021-07-01 12:34:56.789012,7\n`,
+    );
+    expect(imported.status, imported.out).toBe(0);
+    expect(imported.out).toMatch(/imported: 1\b/);
+
+    expect((await logIn(email, "not the old password")).status).toBe(400);
+    const first = await logIn(email, password);
+    expect(first.status).toBe(303);
+    const dash = await dashText(first.cookie);
+    expect(dash).toContain("Logins: 8");
+    expect(dash).toContain("Previous login: 1 Jul 2021, 12:34 UTC");
+    const upgraded = await storedUser(email);
+    expect(upgraded?.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+
+    const second = await logIn(email, password);
+    expect(second.status).toBe(303);
+    expect(await dashText(second.cookie)).toContain("Logins: 9");
+    expect((await storedUser(email))?.password_hash).toBe(upgraded?.password_hash);
+  });
+});
+
+describe("npm run users:import, the file", () => {
+  const hash = werkzeugHash("whatever 123", "pbkdf2:sha1:1000");
+
+  it("reads RFC 4180 (BOM, CRLF, quotes, commas and newlines inside quotes), columns in any order", async () => {
+    const email = `rfc-${stamp}@example.com`;
+    const csv = `\uFEFFpassword_hash,login_count,last_name,first_name,email,id\r\n${hash},,"O""Brien, Jr.","Mary\r\nAnn",${email},1\r\n`;
+    const result = usersImport(csv);
+    expect(result.status, result.out).toBe(0);
+    const [rows] = await queryD1<Record<string, unknown>>(
+      `SELECT first_name, last_name, login_count, last_login_at FROM users WHERE email = '${email}'`,
+    );
+    expect(rows).toEqual([
+      { first_name: "Mary\r\nAnn", last_name: 'O"Brien, Jr.', login_count: 0, last_login_at: null },
+    ]);
+  });
+
+  it("skips and reports every bad row with the line it starts on; a dry run writes nothing; a re-run imports nothing", async () => {
+    const e = (tag: string) => `${tag}-${stamp}@example.com`;
+    const lines = [
+      HEADER,
+      `1,${e("good")},Good,Row,${hash},2021-07-01 12:34:56+05:30,3`,
+      `2,not-an-email,A,B,${hash},,`,
+      `3,${e("nofirst")},"  ",B,${hash},,`,
+      `4,${e("longlast")},A,${"x".repeat(101)},${hash},,`,
+      `5,${e("bcrypt")},A,B,$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW,,`,
+      `6,${e("when")},A,B,${hash},yesterday,`,
+      `7,${e("count")},A,B,${hash},,-1`,
+      `8,${e("twin")},"Two`,
+      `lines",B,${hash},,`,
+      `9,${e("TWIN")},A,B,${hash},,`,
+    ];
+    const csv = `${lines.join("\n")}\n`;
+    const dry = usersImport(csv, "--dry-run");
+    expect(dry.status, dry.out).toBe(0);
+    expect(dry.out).toContain("would import: 1");
+    expect(dry.report()).toEqual([
+      '3,invalid email,"Enter a valid email address, like name@example.com"',
+      "4,invalid first_name,Enter your first name",
+      "5,invalid last_name,Must be at most 100 characters",
+      "6,unknown password hash format,import it without a usable password with --allow-unusable",
+      '7,invalid last_login_at,"expected PostgreSQL\'s form, e.g. 2021-07-01 12:34:56.789012+00"',
+      "8,invalid login_count,expected a whole number of 0 or more",
+      "9,duplicate email in the file,also on line 11",
+      "11,duplicate email in the file,also on line 9",
+    ]);
+    expect(await storedUser(e("good"))).toBeUndefined();
+
+    const real = usersImport(csv, "--allow-unusable");
+    expect(real.status, real.out).toBe(0);
+    expect(real.out).toMatch(/imported: 2\b/);
+    expect((await storedUser(e("good")))?.login_count).toBe(3);
+    expect((await storedUser(e("bcrypt")))?.password_hash).toBe("!no-usable-password");
+    expect((await logIn(e("bcrypt"), "!no-usable-password")).status).toBe(400);
+
+    const again = usersImport(csv, "--allow-unusable");
+    expect(again.status, again.out).toBe(0);
+    expect(again.out).toMatch(/imported: 0\b/);
+    expect(again.report()).toContain("2,email already in D1,");
+  });
+
+  it("stops before writing anything on a file that is not CSV or lacks a column, naming the line", async () => {
+    const email = `malformed-${stamp}@example.com`;
+    const unclosed = usersImport(`${HEADER}\n1,${email},A,B,${hash},,\n2,"x@example.com,A,B,${hash},,\n`);
+    expect(unclosed.status).toBe(1);
+    expect(unclosed.out).toMatch(/line \d+: not a valid CSV file/);
+    const ragged = usersImport(`${HEADER}\n1,${email},A,B,${hash},,\n2,x@example.com,A\n`);
+    expect(ragged.status).toBe(1);
+    expect(ragged.out).toContain("line 3");
+    const missing = usersImport(`email,first_name,last_name\n${email},A,B\n`);
+    expect(missing.status).toBe(1);
+    expect(missing.out).toContain("lacks the required column(s): password_hash");
+    expect(await storedUser(email)).toBeUndefined();
+    expect(usersImport("", "--bogus").status).toBe(2);
+  });
+});
+
+describe("npm run users:legacy", () => {
+  it("counts the Flask-site hashes by format and expires them only after confirmation", async () => {
+    const env = { ...process.env, PERSIST_TO: inject("persistDir"), CI: "true", WRANGLER_SEND_METRICS: "false" };
+    const legacy = (...args: string[]) =>
+      spawnSync("npm", ["run", "-s", "users:legacy", "--", ...args], { encoding: "utf8", env, input: "no\n" });
+    const report = legacy();
+    expect(report.status, report.stderr).toBe(0);
+    expect(report.stdout).toMatch(/pbkdf2:sha1:1000: \d+/);
+    // Just imported: nobody is older than a day on this site, so nothing expires.
+    const none = legacy("--expire-older-than", "1", "--yes");
+    expect(none.stdout).toContain("nothing to expire");
+    const refused = legacy("--expire-older-than", "0");
+    expect(refused.status).toBe(1);
+    expect(legacy().stdout).toMatch(/pbkdf2:sha1:1000: [1-9]/);
+    const expired = legacy("--expire-older-than", "0", "--yes");
+    expect(expired.status, expired.stderr).toBe(0);
+    expect(expired.stdout).toMatch(/Expired [1-9]\d* old hashes/);
+    expect(legacy().stdout).toContain("still on a Flask-site hash:  0");
+  });
+});
