@@ -4,13 +4,13 @@
 const DAY_SECONDS = 24 * 60 * 60;
 
 export const config = {
-  /** Remember-me cookie lifetime, and the server-side lifetime of every session (SPEC). */
+  /** Remember-me cookie lifetime, and the server-side lifetime of every session (docs/product.md). */
   sessionMaxAgeSeconds: DAY_SECONDS,
-  /** Random bytes in a session token: 256 bits, double SPEC's 128-bit floor. */
+  /** Random bytes in a session token: 256 bits, double the product's 128-bit floor. */
   sessionTokenBytes: 32,
   /** Random bytes in a CSRF token. */
   csrfTokenBytes: 32,
-  /** Largest request body any route reads (SPEC: 64 KiB, else 413). */
+  /** Largest request body any route reads (docs/product.md: 64 KiB, else 413). */
   maxBodyBytes: 64 * 1024,
   /** argon2id with OWASP's first recommended set: 19 MiB, 2 passes, 1 lane. */
   argon2: { memoryKiB: 19456, iterations: 2, parallelism: 1, saltBytes: 16, hashBytes: 32 },
@@ -27,10 +27,10 @@ export const config = {
    */
   d1ReadRetry: { attempts: 3, firstDelayMs: 20 },
   /**
-   * Password reset by email (SPEC "Forgot password"): a 256-bit token (SPEC's floor), valid for 30
+   * Password reset by email (docs/product.md "Forgot password"): a 256-bit token (the product's floor), valid for 30
    * minutes, and at most 3 emails per address in any hour, so nobody can flood an inbox through us.
    */
   passwordReset: { tokenBytes: 32, lifetimeMs: 30 * 60 * 1000, maxEmails: 3, emailWindowMs: 60 * 60 * 1000 },
-  /** Field limits from SPEC; RFC 5321 caps an address at 254 characters. */
+  /** Field limits from docs/product.md; RFC 5321 caps an address at 254 characters. */
   limits: { emailMax: 254, nameMax: 100, passwordMin: 8, passwordMax: 128 },
 } as const;

@@ -1,5 +1,5 @@
 // Every user-visible message, in one table, so wording stays consistent and testable.
-// The texts in quotes in SPEC.md are kept word for word: the Flask site's users know them.
+// The texts in quotes in docs/product.md are kept word for word: the Flask site's users know them.
 import type { MetaFunction } from "@remix-run/cloudflare";
 
 export const PRODUCT_NAME = "Edge Auth";

@@ -54,7 +54,7 @@ export const loginFailures = sqliteTable(
   (t) => [index("login_failures_window_started_at_idx").on(t.windowStartedAt)],
 );
 
-// Password-reset links (SPEC "Forgot password"). Like sessions, only the SHA-256 (hex) of the
+// Password-reset links (docs/product.md "Forgot password"). Like sessions, only the SHA-256 (hex) of the
 // emailed token is kept, so a leaked table can't be used to reset anyone's password.
 export const passwordResetTokens = sqliteTable(
   "password_reset_tokens",

@@ -1,4 +1,4 @@
-// Password reset by email (SPEC "Forgot password"): issuing one-time links, and spending them.
+// Password reset by email (docs/product.md "Forgot password"): issuing one-time links, and spending them.
 // A link carries a random token; D1 keeps only its SHA-256, for 30 minutes, and only the newest
 // per account. Known and unknown addresses take the same path through the same one D1 batch, and
 // the email goes out after the response, so neither the answer nor its timing tells them apart.

@@ -54,7 +54,7 @@ export function sendPasswordResetEmail(context: AppLoadContext, to: string, toke
 }
 
 /**
- * Schedules "Your password was changed" to the account's address (SPEC "Change password"; a reset
+ * Schedules "Your password was changed" to the account's address (docs/product.md "Change password"; a reset
  * sends it too). Throws at once on missing configuration.
  */
 export function notifyPasswordChanged(context: AppLoadContext, user: { email: string; firstName: string }): void {

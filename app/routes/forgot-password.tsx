@@ -17,7 +17,7 @@ export const meta = pageMeta("Forgot your password?");
 
 export const headers = tokenPageHeaders;
 
-// Signed-in visitors may use it too (SPEC): no guard, and no loader of its own.
+// Signed-in visitors may use it too (docs/product.md): no guard, and no loader of its own.
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const form = await readPostedForm(request, context);

@@ -102,7 +102,7 @@ export function readFlaskUsers(bytes: Uint8Array, options: { allowUnusable: bool
       bom: true,
       info: true,
       skip_empty_lines: true,
-      // SPEC: an empty unquoted field is NULL; "" (quoted) is an empty string.
+      // docs/product.md: an empty unquoted field is NULL; "" (quoted) is an empty string.
       cast: (value, context) => (value === "" && !context.quoting ? null : value),
     }) as unknown as Parsed[];
   } catch (error) {

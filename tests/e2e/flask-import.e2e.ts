@@ -1,4 +1,4 @@
-// SPEC "Bringing the Flask site's users over", end to end against `npm start`: `npm run users:import`
+// docs/product.md "Bringing the Flask site's users over", end to end against `npm start`: `npm run users:import`
 // writes into the running app's local D1 (PERSIST_TO), an imported user signs in over HTTP with the
 // old password (a werkzeug hash made by the real werkzeug, Debian's python3-werkzeug), sees the login
 // history go on, and the stored hash becomes argon2id. Also the importer's file handling and reports.

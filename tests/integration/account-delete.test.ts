@@ -1,4 +1,4 @@
-// SPEC "Delete account": the password again, then the user and every session gone (cascade), the
+// docs/product.md "Delete account": the password again, then the user and every session gone (cascade), the
 // cookie cleared, the flash, and the address free to register again.
 import { describe, expect, it } from "vitest";
 import { newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";

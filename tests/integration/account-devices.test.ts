@@ -1,4 +1,4 @@
-// SPEC "Account", devices: every live session of the user with its device, place and sign-in time,
+// docs/product.md "Account", devices: every live session of the user with its device, place and sign-in time,
 // "This device" for the current one, and signing the others out (ASVS 5.0 V7.5.2). The references
 // the buttons post are opaque, not the cookie's token, and useless to any other account (IDOR).
 import { env } from "cloudflare:workers";

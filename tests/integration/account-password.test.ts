@@ -1,4 +1,4 @@
-// SPEC "Change password" (ASVS 5.0 V6.2.2, V6.2.3: the current and the new password; V7.4.3: every
+// docs/product.md "Change password" (ASVS 5.0 V6.2.2, V6.2.3: the current and the new password; V7.4.3: every
 // other session ends; V7.2.4-style rotation: the current session gets a new id and cookie value).
 import { describe, expect, it } from "vitest";
 import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";

@@ -1,4 +1,4 @@
-// SPEC "Account" (profile and page), with the guard, CSRF and header rules every signed-in page follows.
+// docs/product.md "Account" (profile and page), with the guard, CSRF and header rules every signed-in page follows.
 import { describe, expect, it } from "vitest";
 import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
 import { userByEmail } from "../helpers/db";

@@ -1,4 +1,4 @@
-// SPEC "Errors and bad input": unknown URLs (404 in the layout), bodies over 64 KiB (413), POSTs that
+// docs/product.md "Errors and bad input": unknown URLs (404 in the layout), bodies over 64 KiB (413), POSTs that
 // are not forms (415), each refused before anything is processed.
 import { describe, expect, it } from "vitest";
 import { messages } from "~/messages";

@@ -1,4 +1,4 @@
-// SPEC "Sessions, cookies and CSRF": one `__session` cookie, HttpOnly, SameSite=Lax, Path=/, Secure on
+// docs/product.md "Sessions, cookies and CSRF": one `__session` cookie, HttpOnly, SameSite=Lax, Path=/, Secure on
 // https, signed with SESSION_SECRET (first signs, all verify); a bad cookie means signed out.
 // ASVS 5.0 V3.3.1 Secure, V3.3.2 SameSite, V3.3.4 HttpOnly.
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// SPEC "Sessions, cookies and CSRF": every POST carries a token bound to the browser's own cookie; a
+// docs/product.md "Sessions, cookies and CSRF": every POST carries a token bound to the browser's own cookie; a
 // POST without a valid one, or a cross-site one, is a 403 page and changes nothing. ASVS 5.0 V3.5.1.
 import { beforeAll, describe, expect, it } from "vitest";
 import { messages } from "~/messages";

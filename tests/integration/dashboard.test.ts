@@ -1,4 +1,4 @@
-// SPEC "Dashboard": the shared guard for signed-out visitors, and what a signed-in user sees.
+// docs/product.md "Dashboard": the shared guard for signed-out visitors, and what a signed-in user sees.
 import { describe, expect, it } from "vitest";
 import { newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
 import { select, selectOne } from "../helpers/html";

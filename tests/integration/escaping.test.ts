@@ -1,4 +1,4 @@
-// SPEC "Errors and bad input": text a user typed is always escaped where shown. ASVS 5.0 V1.2.1.
+// docs/product.md "Errors and bad input": text a user typed is always escaped where shown. ASVS 5.0 V1.2.1.
 import { describe, expect, it } from "vitest";
 import { newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
 import { selectOne } from "../helpers/html";

@@ -1,4 +1,4 @@
-// SPEC "Bringing the Flask site's users over": an imported user signs in with the old password (its
+// docs/product.md "Bringing the Flask site's users over": an imported user signs in with the old password (its
 // werkzeug hash made by the real werkzeug), the hash becomes argon2id in the write that records the
 // login, the imported login count goes on and the imported last login is the "Previous login".
 import { env } from "cloudflare:workers";

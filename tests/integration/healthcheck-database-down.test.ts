@@ -1,4 +1,4 @@
-// SPEC "Healthcheck" (database not working): 503, a short text body with nothing internal, the error
+// docs/product.md "Healthcheck" (database not working): 503, a short text body with nothing internal, the error
 // logged. Its own file: the users table is renamed away here, which would break any other test.
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";

@@ -1,4 +1,4 @@
-// SPEC "Healthcheck" (working database): a resource route for monitors — exact text, no HTML,
+// docs/product.md "Healthcheck" (working database): a resource route for monitors — exact text, no HTML,
 // no session, no Set-Cookie, never cached.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// SPEC "Login": failures (same text, same time, email kept), what a success records, where it goes
+// docs/product.md "Login": failures (same text, same time, email kept), what a success records, where it goes
 // (safe `next`), the signed-in visitor, and the previous login on the dashboard.
 import { beforeAll, describe, expect, it } from "vitest";
 import { messages } from "~/messages";

@@ -1,4 +1,4 @@
-// SPEC "Logout": only a POST with the CSRF token logs out; it deletes the server-side session, so the
+// docs/product.md "Logout": only a POST with the CSRF token logs out; it deletes the server-side session, so the
 // old cookie replayed is signed out (ASVS 5.0 V7.4.1); a GET never logs anyone out.
 import { describe, expect, it } from "vitest";
 import { newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";

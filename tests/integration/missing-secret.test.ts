@@ -1,5 +1,5 @@
-// SPEC "Sessions": SESSION_SECRET missing in a deployed worker — every page answers 500 and the log
-// says what is missing; never a built-in secret. And SPEC "Errors": the 500 page is "Something went
+// docs/product.md "Sessions": SESSION_SECRET missing in a deployed worker — every page answers 500 and the log
+// says what is missing; never a built-in secret. And docs/product.md "Errors": the 500 page is "Something went
 // wrong", with no stack trace or internals. The worker's own fetch handler is called with the test's
 // bindings minus the secret (the vitest plugin has one set of bindings per config).
 import { env } from "cloudflare:workers";

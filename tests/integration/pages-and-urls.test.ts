@@ -1,4 +1,4 @@
-// SPEC "URLs", "Home", the forms of "Registration" and "Login", and the page header:
+// docs/product.md "URLs", "Home", the forms of "Registration" and "Login", and the page header:
 // what each URL answers, slash-less URLs, slashed links and actions, and the fields of each form.
 import { SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// SPEC "Passwords": a hash made with other parameters still verifies, and is re-hashed with the
+// docs/product.md "Passwords": a hash made with other parameters still verifies, and is re-hashed with the
 // current ones at the next successful login. The old hashes are made by @node-rs/argon2 in Node, as
 // an operator's `npm run user:password` would.
 import { describe, expect, it } from "vitest";

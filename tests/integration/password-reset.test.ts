@@ -1,4 +1,4 @@
-// SPEC "Forgot password": the link on the login page, /forgot-password/ (the same answer for every
+// docs/product.md "Forgot password": the link on the login page, /forgot-password/ (the same answer for every
 // address), the email, and /reset-password/ (a live link sets a new password once; anything else
 // is "This link is invalid or has expired."). Emails are read back from what the simulated
 // send_email binding wrote (tests/setup/mailbox.ts); requests that send one wait for it.

@@ -1,4 +1,4 @@
-// SPEC "Registration", through the whole worker: every validation error, duplicates (also racing
+// docs/product.md "Registration", through the whole worker: every validation error, duplicates (also racing
 // ones), and what a successful registration stores and shows.
 import { describe, expect, it } from "vitest";
 import { messages } from "~/messages";

@@ -1,4 +1,4 @@
-// SPEC "Login" (a NEW session, remember me) and "Sessions": the server-side session behind the
+// docs/product.md "Login" (a NEW session, remember me) and "Sessions": the server-side session behind the
 // cookie — created fresh at login, stored as a hash, expiring within a day, gone with its user. ASVS 5.0 V7.2.4, V7.3.2.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,6 +1,6 @@
 // The app's argon2id (a wasm build, here in workerd) against an independent implementation
 // (@node-rs/argon2, native, in Node via the NODE_ARGON2 service of vitest.config.ts), both ways.
-// SPEC "Passwords": a hash made elsewhere (e.g. by `npm run user:password`) verifies in the worker,
+// docs/product.md "Passwords": a hash made elsewhere (e.g. by `npm run user:password`) verifies in the worker,
 // and the worker's hashes are standard PHC strings any argon2 library reads.
 import { describe, expect, it } from "vitest";
 import { hashPassword, needsRehash, verifyPassword } from "~/passwords/password.server";
@@ -53,7 +53,7 @@ describe("workerd → Node: the app's hashes verify in @node-rs/argon2", () => {
     expect(await nodeVerify(hash, "wrong")).toMatchObject({ valid: false });
   });
 
-  it("reads the parameters SPEC asks for: m=19456, t=2, p=1, a 16-byte salt, a 32-byte hash", async () => {
+  it("reads the parameters docs/product.md asks for: m=19456, t=2, p=1, a 16-byte salt, a 32-byte hash", async () => {
     const parsed = await nodeParse(hashPassword(PASSWORD));
     expect(parsed).toMatchObject({ memoryCost: 19456, timeCost: 2, parallelism: 1, saltLen: 16, outputLen: 32 });
   });

@@ -1,4 +1,4 @@
-// SPEC "Passwords": argon2id, m=19456 KiB, t=2, p=1, random 16-byte salt, a PHC string; any argon2id
+// docs/product.md "Passwords": argon2id, m=19456 KiB, t=2, p=1, random 16-byte salt, a PHC string; any argon2id
 // hash verifies; other parameters are flagged for a re-hash. ASVS 5.0 V11.4.2.
 import { describe, expect, it } from "vitest";
 import { hashPassword, needsRehash, verifyDummyPassword, verifyPassword } from "~/passwords/password.server";

@@ -1,4 +1,4 @@
-// SPEC "Safe next": only a local path (single leading `/`, not `//` nor `/\`, no scheme, no control or
+// docs/product.md "Safe next": only a local path (single leading `/`, not `//` nor `/\`, no scheme, no control or
 // whitespace characters, not back at /login/ or /logout/); anything else falls back to /dash/.
 // No open redirect: a login link can never send anyone to another site.
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// SPEC "Data": what the migrations in migrations/ (applied to this D1 by tests/setup) enforce on their
+// docs/product.md "Data": what the migrations in migrations/ (applied to this D1 by tests/setup) enforce on their
 // own, whatever code writes to the tables: unique lowercased emails, sessions deleted with their user.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ function insertUser(address: string) {
 }
 
 describe("users", () => {
-  it("has the columns of SPEC", async () => {
+  it("has the columns of docs/product.md", async () => {
     const { results } = await env.DB.prepare("SELECT name FROM pragma_table_info('users')").all<{ name: string }>();
     expect(results.map((column) => column.name)).toEqual(
       expect.arrayContaining([
@@ -53,7 +53,7 @@ describe("users", () => {
 });
 
 describe("sessions", () => {
-  it("has the columns of SPEC", async () => {
+  it("has the columns of docs/product.md", async () => {
     const { results } = await env.DB.prepare("SELECT name FROM pragma_table_info('sessions')").all<{ name: string }>();
     expect(results.map((column) => column.name).sort()).toEqual([
       "city",

@@ -1,4 +1,4 @@
-// SPEC "Sessions": the cookie carries a random token (>= 128 bits); D1 keeps only its SHA-256, with the
+// docs/product.md "Sessions": the cookie carries a random token (>= 128 bits); D1 keeps only its SHA-256, with the
 // user and an expiry; an expired or unknown one means signed out. ASVS 5.0 V7.2.3 (token entropy),
 // V7.3.2 (lifetime enforced on the server).
 

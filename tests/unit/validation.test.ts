@@ -1,4 +1,4 @@
-// SPEC "Registration" and "Login": the server-side rules of each form, checked on the shared zod schemas.
+// docs/product.md "Registration" and "Login": the server-side rules of each form, checked on the shared zod schemas.
 import { describe, expect, it } from "vitest";
 import { messages } from "~/messages";
 import { LoginSchema, RegisterSchema, validateForm } from "~/validation";

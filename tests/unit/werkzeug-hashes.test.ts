@@ -8,7 +8,7 @@ import { parseWerkzeugHash, verifyWerkzeugHash, werkzeugFormat } from "~/passwor
 import { WERKZEUG_2_2_VECTORS, WERKZEUG_3_VECTORS } from "../fixtures/werkzeug-vectors";
 import { randomPassword, werkzeugHashes } from "../helpers/werkzeug";
 
-// Every method SPEC lists, either side of production's WebCrypto cap, and each version's default
+// Every method docs/product.md lists, either side of production's WebCrypto cap, and each version's default
 // (2.2: pbkdf2:sha256:260000; 3.x: scrypt:32768:8:1). Counts above the cap run in pure JS, which is
 // slow in the test pool: they are kept few, and short ones stand for the rest (same code path).
 const METHODS: [method: string, passwords: number][] = [
