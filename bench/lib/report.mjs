@@ -354,7 +354,7 @@ export function renderReadmeSection(results) {
     "`npm run bench` builds and starts the app exactly as `npm start` does (a fresh local D1, `RATE_LIMITS=off`), then measures it from outside: argon2id inside workerd against native argon2 in Node, HTTP latency and throughput with autocannon at 1 and 16 connections, D1 round trips per request, the deploy bundle and client JS sizes, and cold start. It writes `bench/results.md` (every figure, with the method) and `bench/results.json`, and takes about " +
       `${Math.ceil(results.totalSeconds / 60)} minutes on a 2-core machine. \`npm run bench:argon2-candidates\` re-runs the comparison of argon2 builds from npm. \`npm test\` includes \`npm run check:size\`, which fails when the worker or the login page's JS outgrows its budget.`,
     "",
-    `Latest run: ${machine.date.slice(0, 10)}, commit ${machine.commit}, ${machine.cpu}, Node ${machine.node}, local \`wrangler dev\` (load average ${machine.loadAverageAtStart[0]} at the start: other work shared the machine${machine.nice ? `; the bench ran at nice ${machine.nice}` : ""}). Medians of ${results.settings.repeats} runs, with (min–max):`,
+    `Latest run: ${machine.date.slice(0, 10)}, commit ${machine.commit}, ${machine.cpu}, Node ${machine.node}, local \`wrangler dev\` (load average ${machine.loadAverageAtStart[0]} at the start${machine.loadAverageAtStart[0] > 2 ? ": other work shared the machine" : ""}${machine.nice ? `; the bench ran at nice ${machine.nice}` : ""}). Medians of ${results.settings.repeats} runs, with (min–max):`,
     "",
     table(["what", "measured", "budget", "status"], rows),
     "",
