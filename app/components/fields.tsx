@@ -1,5 +1,7 @@
 import { type InputHTMLAttributes, useId, useState } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
+import { config } from "~/config";
+import type { FieldErrors } from "~/validation";
 
 type FieldProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id"> & {
   label: string;
@@ -75,6 +77,34 @@ function FieldError({ id, error }: { id: string; error?: string }) {
 }
 
 /** A form-wide error, such as "Invalid email or password". */
+/**
+ * A new password and its confirmation, as registration, the password change and the reset ask for
+ * them: `label` names the first ("Password", "New password"), the second is "Confirm …" of it.
+ */
+export function NewPasswordFields({ label, errors }: { label: string; errors: FieldErrors }) {
+  const { limits } = config;
+  return (
+    <>
+      <PasswordField
+        label={label}
+        name="password"
+        autoComplete="new-password"
+        required
+        minLength={limits.passwordMin}
+        maxLength={limits.passwordMax}
+        error={errors.password}
+      />
+      <PasswordField
+        label={`Confirm ${label.toLowerCase()}`}
+        name="confirm_password"
+        autoComplete="new-password"
+        required
+        error={errors.confirm_password}
+      />
+    </>
+  );
+}
+
 export function FormError({ error }: { error?: string }) {
   if (!error) return null;
   return (

@@ -4,10 +4,9 @@ import { Form, Link, useActionData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { changePassword, recheckFailed } from "~/account/account.server";
 import { requireUser } from "~/auth/auth.server";
-import { FormError, PasswordField } from "~/components/fields";
+import { FormError, NewPasswordFields, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
-import { config } from "~/config";
 import { readPostedForm } from "~/http/form.server";
 import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
 import { pageMeta, serverMessages } from "~/messages";
@@ -49,7 +48,6 @@ export default function ChangePassword() {
   const result = useActionData<typeof action>();
   const { formRef, onSubmit, errors } = useFormValidation(ChangePasswordSchema, result?.errors);
   const submitting = usePendingSubmit("/account/password/");
-  const { limits } = config;
   return (
     <section className="card" aria-labelledby="password-title">
       <h1 id="password-title">Change password</h1>
@@ -63,22 +61,7 @@ export default function ChangePassword() {
           required
           error={errors.current_password}
         />
-        <PasswordField
-          label="New password"
-          name="password"
-          autoComplete="new-password"
-          required
-          minLength={limits.passwordMin}
-          maxLength={limits.passwordMax}
-          error={errors.password}
-        />
-        <PasswordField
-          label="Confirm new password"
-          name="confirm_password"
-          autoComplete="new-password"
-          required
-          error={errors.confirm_password}
-        />
+        <NewPasswordFields label="New password" errors={errors} />
         <p className="muted">Every other device signed in to your account will be signed out.</p>
         <button type="submit" className="button block" disabled={submitting}>
           {submitting ? "Changing password…" : "Change password"}

@@ -3,7 +3,7 @@ import { data } from "@remix-run/cloudflare";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { redirectWithFlash, registerUser, requireAnonymous } from "~/auth/auth.server";
-import { Field, PasswordField } from "~/components/fields";
+import { Field, NewPasswordFields } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { config } from "~/config";
@@ -87,22 +87,7 @@ export default function Register() {
             error={errors.last_name}
           />
         </div>
-        <PasswordField
-          label="Password"
-          name="password"
-          autoComplete="new-password"
-          required
-          minLength={limits.passwordMin}
-          maxLength={limits.passwordMax}
-          error={errors.password}
-        />
-        <PasswordField
-          label="Confirm password"
-          name="confirm_password"
-          autoComplete="new-password"
-          required
-          error={errors.confirm_password}
-        />
+        <NewPasswordFields label="Password" errors={errors} />
         {/* The honeypot: invisible, unreachable by keyboard, ignored by assistive technology and autofill. */}
         <div className="honeypot" aria-hidden="true">
           <label>

@@ -4,10 +4,9 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { redirectWithFlash } from "~/auth/auth.server";
 import { findResetAccount, resetPassword } from "~/auth/password-reset.server";
-import { FormError, PasswordField } from "~/components/fields";
+import { FormError, NewPasswordFields } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
-import { config } from "~/config";
 import { readPostedForm } from "~/http/form.server";
 import { tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
 import { tokenPageHeaders } from "~/http/security-headers.server";
@@ -62,7 +61,6 @@ export default function ResetPassword() {
       </section>
     );
   }
-  const { limits } = config;
   return (
     <section className="card" aria-labelledby="reset-title">
       <h1 id="reset-title">Set a new password</h1>
@@ -77,22 +75,7 @@ export default function ResetPassword() {
       >
         <AuthenticityTokenInput />
         <input type="hidden" name="token" value={token} />
-        <PasswordField
-          label="New password"
-          name="password"
-          autoComplete="new-password"
-          required
-          minLength={limits.passwordMin}
-          maxLength={limits.passwordMax}
-          error={errors.password}
-        />
-        <PasswordField
-          label="Confirm new password"
-          name="confirm_password"
-          autoComplete="new-password"
-          required
-          error={errors.confirm_password}
-        />
+        <NewPasswordFields label="New password" errors={errors} />
         <button type="submit" className="button block" disabled={submitting}>
           {submitting ? "Saving…" : "Set new password"}
         </button>
