@@ -44,6 +44,11 @@ function readEnvironment() {
   const database = config.d1_databases.find((db) => db.binding === "DB");
   const origin = config.vars?.APP_ORIGIN;
   if (!database) fail(`wrangler.toml has no D1 binding DB in [env.${envName}]`);
+  // Bindings are not inherited by an environment: a missing one would fail only in production.
+  if (!config.send_email.some((binding) => binding.name === "EMAIL"))
+    fail(`wrangler.toml has no [[env.${envName}.send_email]] binding EMAIL`);
+  if (typeof config.vars?.MAIL_FROM !== "string" || !config.vars.MAIL_FROM.includes("@"))
+    fail(`[env.${envName}.vars] MAIL_FROM must be the sender's address`);
   if (typeof origin !== "string" || !/^https?:\/\/[^/]+$/.test(origin))
     fail(`[env.${envName}.vars] APP_ORIGIN must be the site's origin (e.g. https://auth.example.com), not ${origin}`);
   if (!dryRun && database.database_id === PLACEHOLDER_ID)
