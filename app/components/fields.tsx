@@ -77,6 +77,39 @@ function FieldError({ id, error }: { id: string; error?: string }) {
 }
 
 /** A form-wide error, such as "Invalid email or password". */
+/** First and last name side by side, as registration and the account page ask for them. */
+export function NameFields({
+  values,
+  errors,
+}: {
+  values: { first_name?: string; last_name?: string };
+  errors: FieldErrors;
+}) {
+  const { limits } = config;
+  return (
+    <div className="field-row">
+      <Field
+        label="First name"
+        name="first_name"
+        autoComplete="given-name"
+        required
+        maxLength={limits.nameMax}
+        defaultValue={values.first_name}
+        error={errors.first_name}
+      />
+      <Field
+        label="Last name"
+        name="last_name"
+        autoComplete="family-name"
+        required
+        maxLength={limits.nameMax}
+        defaultValue={values.last_name}
+        error={errors.last_name}
+      />
+    </div>
+  );
+}
+
 /**
  * A new password and its confirmation, as registration, the password change and the reset ask for
  * them: `label` names the first ("Password", "New password"), the second is "Confirm …" of it.

@@ -5,11 +5,10 @@ import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { updateProfile } from "~/account/account.server";
 import { listDevices } from "~/account/devices.server";
 import { redirectWithFlash, requireUser } from "~/auth/auth.server";
-import { Field } from "~/components/fields";
+import { NameFields } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { UtcTime } from "~/components/utc-time";
-import { config } from "~/config";
 import { readPostedForm } from "~/http/form.server";
 import { pageMeta, serverMessages } from "~/messages";
 import { ProfileSchema, validateForm } from "~/validation";
@@ -56,26 +55,13 @@ export default function Account() {
         </ul>
         <Form method="post" action="/account/" noValidate ref={formRef} onSubmit={onSubmit}>
           <AuthenticityTokenInput />
-          <div className="field-row">
-            <Field
-              label="First name"
-              name="first_name"
-              autoComplete="given-name"
-              required
-              maxLength={config.limits.nameMax}
-              defaultValue={result?.values.first_name ?? account.firstName}
-              error={errors.first_name}
-            />
-            <Field
-              label="Last name"
-              name="last_name"
-              autoComplete="family-name"
-              required
-              maxLength={config.limits.nameMax}
-              defaultValue={result?.values.last_name ?? account.lastName}
-              error={errors.last_name}
-            />
-          </div>
+          <NameFields
+            values={{
+              first_name: result?.values.first_name ?? account.firstName,
+              last_name: result?.values.last_name ?? account.lastName,
+            }}
+            errors={errors}
+          />
           <button type="submit" className="button" disabled={saving}>
             {saving ? "Saving…" : "Save"}
           </button>

@@ -3,7 +3,7 @@ import { data } from "@remix-run/cloudflare";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { redirectWithFlash, registerUser, requireAnonymous } from "~/auth/auth.server";
-import { Field, NewPasswordFields } from "~/components/fields";
+import { Field, NameFields, NewPasswordFields } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { config } from "~/config";
@@ -67,26 +67,7 @@ export default function Register() {
           defaultValue={result?.values.email}
           error={errors.email}
         />
-        <div className="field-row">
-          <Field
-            label="First name"
-            name="first_name"
-            autoComplete="given-name"
-            required
-            maxLength={limits.nameMax}
-            defaultValue={result?.values.first_name}
-            error={errors.first_name}
-          />
-          <Field
-            label="Last name"
-            name="last_name"
-            autoComplete="family-name"
-            required
-            maxLength={limits.nameMax}
-            defaultValue={result?.values.last_name}
-            error={errors.last_name}
-          />
-        </div>
+        <NameFields values={result?.values ?? {}} errors={errors} />
         <NewPasswordFields label="Password" errors={errors} />
         {/* The honeypot: invisible, unreachable by keyboard, ignored by assistive technology and autofill. */}
         <div className="honeypot" aria-hidden="true">
