@@ -53,7 +53,7 @@ class Storm {
   }
 
   /** A fetch that is counted; a refused connection is a failure (the server must keep answering). */
-  async fetch(label: string, path: string, init: RequestInit = {}): Promise<Response | null> {
+  async fetch(label: string, path: string, init: RequestInit = {}, mayBeCutOff = false): Promise<Response | null> {
     try {
       const response = await fetch(`${baseURL}${path}`, {
         redirect: "manual",
@@ -67,7 +67,9 @@ class Storm {
       return response;
     } catch (error) {
       this.requests += 1;
-      this.connectionErrors.push(`${label} ${path}: ${String(error)}`);
+      if (mayBeCutOff)
+        this.noteRuntime(`${label}: connection reset while the body past the limit was still being sent`);
+      else this.connectionErrors.push(`${label} ${path}: ${String(error)}`);
       return null;
     }
   }
@@ -78,7 +80,7 @@ class Storm {
 
   async probe(probe: Probe): Promise<void> {
     if (probe.kind === "fetch") {
-      await this.fetch(probe.label, probe.path, probe.init);
+      await this.fetch(probe.label, probe.path, probe.init, probe.mayBeCutOff);
       return;
     }
     if (probe.unparseableUrl) this.unparseableSent += 1;

@@ -2,7 +2,17 @@
 // either a fetch (odd methods, bodies, content types, cookies, headers, paths) or raw bytes written
 // to a socket (what fetch refuses to send: a GET with a body, a bad Host, a broken request line).
 
-export type FetchProbe = { kind: "fetch"; label: string; path: string; init: RequestInit };
+export type FetchProbe = {
+  kind: "fetch";
+  label: string;
+  path: string;
+  init: RequestInit;
+  /**
+   * A body past the 64 KiB limit, still being sent when the server answers 413 and stops reading:
+   * the local runtime may then reset the connection before the client reads the answer.
+   */
+  mayBeCutOff?: boolean;
+};
 export type RawProbe = {
   kind: "raw";
   label: string;
@@ -109,13 +119,15 @@ export function hostileProbe(random: () => number, host: string): Probe {
     () => fetchProbe("random bytes as a form", page, { method: "POST", headers: form, body: randomBytes(random, 512) }),
     () => fetchProbe("empty form", page, { method: "POST", headers: form, body: "" }),
     () => fetchProbe("oversized form", page, { method: "POST", headers: form, body: `a=${"x".repeat(70 * 1024)}` }),
-    () =>
-      fetchProbe("oversized chunked form", page, {
+    () => ({
+      ...fetchProbe("oversized chunked form", page, {
         method: "POST",
         headers: form,
         body: chunked(Array.from({ length: 9 }, () => new TextEncoder().encode("x".repeat(9000)))),
         duplex: "half",
       }),
+      mayBeCutOff: true,
+    }),
     () =>
       fetchProbe("small chunked form", page, {
         method: "POST",
