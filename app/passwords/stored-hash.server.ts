@@ -1,7 +1,7 @@
 // What a users.password_hash can hold, by name: the current argon2id, a werkzeug hash imported from
 // the Flask site (until its owner's first login), or the marker of a password that can't be used.
 // Pure string work, shared by the worker and the operator scripts (users:import, users:legacy).
-import { parseWerkzeugHash, werkzeugFormat } from "~/passwords/werkzeug.server";
+import { parseWerkzeugHash, werkzeugFormat, werkzeugFormatOverCeilings } from "~/passwords/werkzeug-hash.server";
 
 /**
  * Stored instead of a hash when an account has no usable password: an imported hash of an unknown
@@ -10,7 +10,8 @@ import { parseWerkzeugHash, werkzeugFormat } from "~/passwords/werkzeug.server";
  */
 export const UNUSABLE_PASSWORD_HASH = "!no-usable-password";
 
-export type StoredHashKind = "argon2id" | "werkzeug" | "unusable" | "unknown";
+/** `over-ceiling`: a werkzeug hash whose cost is beyond WERKZEUG_COST_CEILINGS, which nothing runs. */
+export type StoredHashKind = "argon2id" | "werkzeug" | "over-ceiling" | "unusable" | "unknown";
 
 export function isUnusablePasswordHash(stored: string): boolean {
   return stored.startsWith("!");
@@ -21,5 +22,7 @@ export function describeStoredHash(stored: string): { kind: StoredHashKind; form
   if (stored.startsWith("$argon2id$")) return { kind: "argon2id", format: "argon2id" };
   if (isUnusablePasswordHash(stored)) return { kind: "unusable", format: "unusable" };
   const werkzeug = parseWerkzeugHash(stored);
-  return werkzeug ? { kind: "werkzeug", format: werkzeugFormat(werkzeug) } : { kind: "unknown", format: "unknown" };
+  if (werkzeug) return { kind: "werkzeug", format: werkzeugFormat(werkzeug) };
+  const overCeiling = werkzeugFormatOverCeilings(stored);
+  return overCeiling ? { kind: "over-ceiling", format: overCeiling } : { kind: "unknown", format: "unknown" };
 }

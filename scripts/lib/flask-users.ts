@@ -15,6 +15,7 @@ export type SkipReason =
   | "invalid first_name"
   | "invalid last_name"
   | "unknown password hash format"
+  | "password hash cost over the ceilings"
   | "invalid last_login_at"
   | "invalid login_count"
   | "duplicate email in the file"
@@ -150,9 +151,12 @@ export function readFlaskUsers(bytes: Uint8Array, options: { allowUnusable: bool
       continue;
     }
     const storedHash = field(record, "password_hash") ?? "";
-    const known = describeStoredHash(storedHash).kind === "werkzeug";
+    const { kind, format } = describeStoredHash(storedHash);
+    const known = kind === "werkzeug";
     if (!known && !options.allowUnusable) {
-      skip("unknown password hash format", "import it without a usable password with --allow-unusable");
+      const withoutPassword = "import it without a usable password with --allow-unusable";
+      if (kind === "over-ceiling") skip("password hash cost over the ceilings", `${format}: ${withoutPassword}`);
+      else skip("unknown password hash format", withoutPassword);
       continue;
     }
     const lastLoginText = field(record, "last_login_at");

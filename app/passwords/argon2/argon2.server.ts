@@ -5,6 +5,7 @@
 // A package import (package.json "imports"), not a relative path: the Vite build leaves `.wasm`
 // imports to wrangler, and a bare specifier survives its bundling unchanged.
 import argon2Wasm from "#argon2/argon2.wasm";
+import { config } from "~/config";
 
 /** The kernel's exports (argon2.c's header comment). Offsets are into `memory`. */
 type Kernel = {
@@ -51,6 +52,17 @@ function kernel(): Kernel {
   return instance;
 }
 
+/** What an instance may keep between calls: the blocks of the app's own parameters and 1 MiB more. */
+const KEPT_MEMORY_BYTES = (config.argon2.memoryKiB + 1024) * 1024;
+
+/**
+ * wasm memory grows but never shrinks: after a call that needed more than today's parameters (an
+ * older hash with a bigger m), the instance is let go, and its memory with it, to the garbage collector.
+ */
+function release(wasm: Kernel): void {
+  if (wasm.memory.buffer.byteLength > KEPT_MEMORY_BYTES && instance === wasm) instance = undefined;
+}
+
 /**
  * Copies the chunks one after another into the kernel's I/O area, after making room for `extra`
  * more bytes there and for `memoryKiB` of blocks. Returns the area's offset.
@@ -92,15 +104,19 @@ function args(input: Argon2idInput, tagLength: number): KernelArgs {
 /** The argon2id tag of `tagLength` bytes. Throws on parameters outside RFC 9106's limits. */
 export function argon2id(input: Argon2idInput, tagLength: number): Uint8Array {
   const wasm = kernel();
-  const chunks = inputs(input);
-  const io = load(wasm, chunks, tagLength, input.m);
-  const code = wasm.argon2id_hash(...args(input, tagLength));
-  if (code !== 0) throw new Error(`argon2id failed with code ${code}`);
-  const at = io + chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-  const view = new Uint8Array(wasm.memory.buffer, at, tagLength);
-  const tag = view.slice();
-  view.fill(0);
-  return tag;
+  try {
+    const chunks = inputs(input);
+    const io = load(wasm, chunks, tagLength, input.m);
+    const code = wasm.argon2id_hash(...args(input, tagLength));
+    if (code !== 0) throw new Error(`argon2id failed with code ${code}`);
+    const at = io + chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    const view = new Uint8Array(wasm.memory.buffer, at, tagLength);
+    const tag = view.slice();
+    view.fill(0);
+    return tag;
+  } finally {
+    release(wasm);
+  }
 }
 
 /**
@@ -109,14 +125,18 @@ export function argon2id(input: Argon2idInput, tagLength: number): Uint8Array {
  */
 export function argon2idMatches(input: Argon2idInput, expected: Uint8Array): boolean {
   const wasm = kernel();
-  const chunks = inputs(input);
-  // The kernel writes the tag it computes right after the inputs, and reads `expected` after that.
-  const io = load(wasm, chunks, 2 * expected.length, input.m);
-  const at = io + chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-  new Uint8Array(wasm.memory.buffer).set(expected, at + expected.length);
-  const code = wasm.argon2id_verify(...args(input, expected.length));
-  if (code < 0) throw new Error(`argon2id failed with code ${code}`);
-  return code === 1;
+  try {
+    const chunks = inputs(input);
+    // The kernel writes the tag it computes right after the inputs, and reads `expected` after that.
+    const io = load(wasm, chunks, 2 * expected.length, input.m);
+    const at = io + chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    new Uint8Array(wasm.memory.buffer).set(expected, at + expected.length);
+    const code = wasm.argon2id_verify(...args(input, expected.length));
+    if (code < 0) throw new Error(`argon2id failed with code ${code}`);
+    return code === 1;
+  } finally {
+    release(wasm);
+  }
 }
 
 /** BLAKE2b (RFC 7693) as the kernel computes it, for the known-answer tests. */
