@@ -4,7 +4,6 @@
 // standard ones any argon2 library reads and writes, so hashes made elsewhere (e.g. by
 // `npm run user:password`) verify here and the other way round.
 import { config } from "~/config";
-import { verifyWerkzeugHash } from "~/passwords/werkzeug.server";
 import { parseWerkzeugHash } from "~/passwords/werkzeug-hash.server";
 import { argon2id, argon2idMatches } from "./argon2/argon2.server";
 
@@ -126,6 +125,8 @@ export async function verifyStoredPassword(
     return { valid, upgrade: valid && needsRehash(stored) };
   }
   if (parseWerkzeugHash(stored)) {
+    // Loaded on first use: only imported users' first logins need the verifier and its kernel.
+    const { verifyWerkzeugHash } = await import("~/passwords/werkzeug.server");
     const valid = await verifyWerkzeugHash(stored, password);
     return { valid, upgrade: valid };
   }

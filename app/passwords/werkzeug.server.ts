@@ -1,14 +1,10 @@
 // The Flask site's password hashes, as werkzeug's generate_password_hash wrote them, verified the way
 // its check_password_hash does: `method$salt$hexdigest`, the salt used as its own UTF-8 text (never
 // decoded), the password's UTF-8 bytes, the lowercase hex digest compared in constant time.
-// Imported users keep these until their first login replaces them with argon2id.
-import { hmac } from "@noble/hashes/hmac.js";
-import { md5, sha1 } from "@noble/hashes/legacy.js";
-import { pbkdf2Async } from "@noble/hashes/pbkdf2.js";
-import { scryptAsync } from "@noble/hashes/scrypt.js";
-import { sha256, sha512 } from "@noble/hashes/sha2.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
+// Imported users keep these until their first login replaces them with argon2id. Login imports this
+// module (and its wasm kernel) only for such a row, so other requests never evaluate it.
 import { secretsEqual } from "~/auth/crypto.server";
+import { DIGEST_BYTES, hmac, pbkdf2, scrypt } from "~/passwords/werkzeug/werkzeug-kernel.server";
 import { type Pbkdf2Digest, parseWerkzeugHash, type WerkzeugHash } from "~/passwords/werkzeug-hash.server";
 
 /**
@@ -17,41 +13,42 @@ import { type Pbkdf2Digest, parseWerkzeugHash, type WerkzeugHash } from "~/passw
  */
 export const WEBCRYPTO_PBKDF2_MAX_ITERATIONS = 100_000;
 
-const DIGESTS = {
-  sha1: { noble: sha1, webCrypto: "SHA-1", bits: 160 },
-  sha256: { noble: sha256, webCrypto: "SHA-256", bits: 256 },
-  sha512: { noble: sha512, webCrypto: "SHA-512", bits: 512 },
-} as const;
-const HMAC_DIGESTS = { sha1, sha256, md5 } as const;
+const WEBCRYPTO_NAMES: Record<Pbkdf2Digest, string> = { sha1: "SHA-1", sha256: "SHA-256", sha512: "SHA-512" };
 
 const encoder = new TextEncoder();
 
-async function pbkdf2Hex(
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * WebCrypto (native, with the CPU's SHA instructions) where production allows it; above that our
+ * wasm kernel, within 1.3-3x of OpenSSL (bench/results.md), paid once per user at their first login.
+ */
+async function pbkdf2Bytes(
   digest: Pbkdf2Digest,
   password: Uint8Array<ArrayBuffer>,
   salt: Uint8Array<ArrayBuffer>,
   iterations: number,
 ) {
-  const { noble, webCrypto, bits } = DIGESTS[digest];
-  if (iterations > WEBCRYPTO_PBKDF2_MAX_ITERATIONS) {
-    // Pure JS: about ten times slower than native, paid once per user (their first login).
-    return bytesToHex(await pbkdf2Async(noble, password, salt, { c: iterations, dkLen: bits / 8 }));
-  }
+  const bytes = DIGEST_BYTES[digest];
+  if (iterations > WEBCRYPTO_PBKDF2_MAX_ITERATIONS) return pbkdf2(digest, password, salt, iterations, bytes);
   const key = await crypto.subtle.importKey("raw", password, "PBKDF2", false, ["deriveBits"]);
-  const derived = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: webCrypto, salt, iterations }, key, bits);
-  return bytesToHex(new Uint8Array(derived));
+  const params = { name: "PBKDF2", hash: WEBCRYPTO_NAMES[digest], salt, iterations };
+  return new Uint8Array(await crypto.subtle.deriveBits(params, key, bytes * 8));
 }
 
-async function digestHex(hash: WerkzeugHash, password: Uint8Array<ArrayBuffer>): Promise<string> {
+async function digestBytes(hash: WerkzeugHash, password: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
   const salt = encoder.encode(hash.salt);
   switch (hash.kind) {
     case "pbkdf2":
-      return pbkdf2Hex(hash.digest, password, salt, hash.iterations);
+      return pbkdf2Bytes(hash.digest, password, salt, hash.iterations);
     case "scrypt":
-      // 128·N·r bytes (32 MiB for werkzeug's N=32768, r=8), freed when the login ends.
-      return bytesToHex(await scryptAsync(password, salt, { N: hash.n, r: hash.r, p: hash.p, dkLen: 64 }));
+      // hashlib's 64-byte key; 128·N·r bytes of wasm memory (32 MiB for werkzeug's N=32768, r=8),
+      // let go once the verification is done.
+      return scrypt(password, salt, hash, 64);
     case "hmac":
-      return bytesToHex(hmac(HMAC_DIGESTS[hash.digest], salt, password));
+      return hmac(hash.digest, salt, password);
   }
 }
 
@@ -59,9 +56,12 @@ async function digestHex(hash: WerkzeugHash, password: Uint8Array<ArrayBuffer>):
 export async function verifyWerkzeugHash(stored: string, password: string): Promise<boolean> {
   const hash = parseWerkzeugHash(stored);
   if (!hash) return false;
+  const bytes = encoder.encode(password);
   try {
-    return secretsEqual(await digestHex(hash, encoder.encode(password)), hash.hex);
+    return secretsEqual(toHex(await digestBytes(hash, bytes)), hash.hex);
   } catch {
     return false;
+  } finally {
+    bytes.fill(0);
   }
 }

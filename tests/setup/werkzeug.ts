@@ -10,8 +10,9 @@ import { type Request, Response } from "miniflare";
 const SCRIPT = fileURLToPath(new URL("./werkzeug_hashes.py", import.meta.url));
 const CANDIDATES = (process.env.WERKZEUG_PYTHONS ?? "/usr/bin/python3:python3").split(":");
 
-export type WerkzeugItem = { method: string; password: string };
-export type WerkzeugHashed = WerkzeugItem & { hash?: string; error?: string };
+/** `rounds`: also time werkzeug's check_password_hash on the hash that many times. */
+export type WerkzeugItem = { method: string; password: string; rounds?: number };
+export type WerkzeugHashed = WerkzeugItem & { hash?: string; error?: string; ms?: number[] };
 export type WerkzeugRun = { version: string; python: string; hashes: WerkzeugHashed[] };
 
 function run(python: string, input: string): Promise<string> {

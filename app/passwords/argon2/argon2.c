@@ -7,7 +7,7 @@
 // state, the eight vectors of a row or column stay in locals (registers once compiled), rotations by
 // 32/24/16 are single shuffles and by 63 a shift, an add and a xor.
 //
-// Built by scripts/build-argon2.sh (clang + wasm-ld, wasm32, no libc) into argon2.wasm next to this
+// Built by scripts/build-wasm.sh (clang + wasm-ld, wasm32, no libc) into argon2.wasm next to this
 // file, which is committed; `.ci/run` rebuilds it and fails if the bytes differ.
 //
 // The C API, for app/passwords/password.server.ts (all offsets are in the exported memory):

@@ -1,5 +1,5 @@
 // The binding to our argon2id kernel (argon2.c beside this file, built to argon2.wasm by
-// `npm run build:argon2`): raw tags in and out. PHC strings and the app's parameters are
+// `npm run build:wasm`): raw tags in and out. PHC strings and the app's parameters are
 // password.server.ts's business. wrangler bundles the .wasm as a compiled module: workerd may not
 // compile wasm at run time.
 // A package import (package.json "imports"), not a relative path: the Vite build leaves `.wasm`
