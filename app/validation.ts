@@ -105,6 +105,13 @@ export const EmptyFormSchema = z.object({});
 /** A devices list "Sign out" button: a session reference, or "others" (the route answers 404 to anything it can't use). */
 export const SignOutDevicesSchema = z.object({ session: z.optional(z.string()) });
 
+/** "Confirm it's you": the password, and the code when two-step verification is on (the action decides whether it must be there). */
+export const ConfirmSchema = z.object({
+  password: TypedPasswordSchema(messages.passwordRequired),
+  code: z.optional(z.string()),
+  next: z.optional(z.string()),
+});
+
 export type RegisterForm = z.infer<typeof RegisterSchema>;
 export type LoginForm = z.infer<typeof LoginSchema>;
 export type ProfileForm = z.infer<typeof ProfileSchema>;
