@@ -2,8 +2,8 @@
 // A fixed window opens at the first failure; after `maxFailures` in it, the account is locked until
 // the window ends, whether or not the email belongs to anyone (so a lock reveals nothing).
 import { eq, sql } from "drizzle-orm";
-import { sha256Hex } from "~/auth/crypto.server";
 import { config } from "~/config";
+import { sha256Hex } from "~/crypto/digest.server";
 import type { Db } from "~/database/db.server";
 import { schema } from "~/database/db.server";
 

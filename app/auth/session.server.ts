@@ -5,9 +5,11 @@
 // so the next page reads from a replica that has at least what this browser wrote.
 import { type AppLoadContext, createCookieSessionStorage, type Session } from "@remix-run/cloudflare";
 import { and, desc, eq, gt, ne } from "drizzle-orm";
-import { randomToken, seal, sha256Hex, unseal } from "~/auth/crypto.server";
 import { sessionSecrets } from "~/auth/secrets.server";
 import { config } from "~/config";
+import { sha256Hex } from "~/crypto/digest.server";
+import { randomToken } from "~/crypto/random.server";
+import { seal, unseal } from "~/crypto/seal.server";
 import { currentBookmark, type Db, resumeFromBookmark, schema } from "~/database/db.server";
 import type { Flash } from "~/messages";
 

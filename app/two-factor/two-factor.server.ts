@@ -3,8 +3,8 @@
 // the database alone reveals none, and a sealed secret moved to another user doesn't open.
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
-import { seal, unseal } from "~/auth/crypto.server";
 import { totpSecrets } from "~/auth/secrets.server";
+import { seal, unseal } from "~/crypto/seal.server";
 import type { Db } from "~/database/db.server";
 import { getDb, schema } from "~/database/db.server";
 import { matchingStep, normaliseTotpCode } from "~/two-factor/totp.server";
