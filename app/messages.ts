@@ -52,6 +52,7 @@ export const serverMessages = {
   currentPasswordWrong: "Your current password is not correct",
   passwordWrong: "Your password is not correct",
   newPasswordUnchanged: "Your new password must be different from your current one",
+  signInSuperseded: "Your sign-in details changed while you were signing in. Log in again.",
 } as const;
 
 export type FlashKind = "success" | "info" | "error";

@@ -3,15 +3,13 @@
 // per account. Known and unknown addresses take the same path through the same one D1 batch, and
 // the email goes out after the response, so neither the answer nor its timing tells them apart.
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { and, count, eq, exists, gt, inArray, lt, ne, sql } from "drizzle-orm";
+import { and, count, eq, gt, inArray, lt, ne, sql } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
+import { setPassword } from "~/auth/credentials.server";
 import { randomToken, sha256Hex } from "~/auth/crypto.server";
-import { clearFailures, throttleKey } from "~/auth/login-throttle.server";
-import { endUserSessions } from "~/auth/session.server";
 import { config } from "~/config";
 import { getDb, schema } from "~/database/db.server";
-import { mailConfig, notifyPasswordChanged, sendPasswordResetEmail } from "~/email/send.server";
-import { hashPassword } from "~/passwords/password.server";
+import { mailConfig, sendPasswordResetEmail } from "~/email/send.server";
 
 const { users, passwordResetTokens, passwordResetEmails } = schema;
 const { tokenBytes, lifetimeMs, maxEmails, emailWindowMs } = config.passwordReset;
@@ -101,10 +99,10 @@ export async function findResetAccount(context: AppLoadContext, token: string | 
 }
 
 /**
- * Sets the new password, in one D1 batch (one transaction): the hash (only while the link is still
- * live, so two racing posts of one link can't both win), every session of the account, the
- * account's links and its failed-login count. False when the link was spent in the meantime.
- * Then "Your password was changed" goes to the account's address.
+ * Spends the link (one conditional DELETE, so two racing posts of one link can't both win), then sets
+ * the password through the one credential change (credentials.server.ts: every session of the
+ * account, every link, the throttle's counts; "Your password was changed" to the account's address).
+ * False when the link was spent or had expired in the meantime.
  */
 export async function resetPassword(
   request: Request,
@@ -114,24 +112,17 @@ export async function resetPassword(
   password: string,
 ): Promise<boolean> {
   const { env } = context.cloudflare;
-  const db = getDb(context);
-  const [tokenHash, failureKey] = await Promise.all([sha256Hex(token), throttleKey(account.email)]);
-  const liveToken = db
-    .select({ id: passwordResetTokens.id })
-    .from(passwordResetTokens)
-    .where(and(eq(passwordResetTokens.id, tokenHash), gt(passwordResetTokens.expiresAt, new Date())));
-  const [updated] = await db.batch([
-    db
-      .update(users)
-      .set({ passwordHash: hashPassword(password) })
-      .where(and(eq(users.id, account.userId), exists(liveToken)))
-      .returning({ id: users.id }),
-    endUserSessions(db, account.userId),
-    db.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, account.userId)),
-    clearFailures(db, failureKey),
-  ]);
-  if (updated.length === 0) return false;
+  const [spent] = await getDb(context)
+    .delete(passwordResetTokens)
+    .where(
+      and(
+        eq(passwordResetTokens.id, await sha256Hex(token)),
+        eq(passwordResetTokens.userId, account.userId),
+        gt(passwordResetTokens.expiresAt, new Date()),
+      ),
+    )
+    .returning({ userId: passwordResetTokens.userId });
+  if (!spent || !(await setPassword(context, account, password))) return false;
   await audit("password_reset", request, env, account.userId);
-  notifyPasswordChanged(context, account);
   return true;
 }

@@ -1,16 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { data, redirect } from "@remix-run/cloudflare";
+import { data } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { logIn, requireAnonymous } from "~/auth/auth.server";
-import { sessionOrigin } from "~/auth/device.server";
+import { tooManyAttempts } from "~/auth/throttle.server";
 import { Field, FormError, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { readPostedForm } from "~/http/form.server";
 import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
 import { messages, pageMeta } from "~/messages";
-import { safeRedirect } from "~/safe-redirect";
 import { type FieldErrors, LoginSchema, validateForm } from "~/validation";
 
 export const meta = pageMeta("Log in");
@@ -30,14 +29,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (!(await withinIpRateLimit(request, env))) return tooManyRequests(values);
   const result = validateForm(LoginSchema, form);
   if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  const login = await logIn(request, context, result.data, sessionOrigin(request, context.cloudflare.cf));
-  if (login.ok) {
-    throw redirect(safeRedirect(form.get("next")), { status: 303, headers: { "Set-Cookie": login.cookie } });
-  }
-  if (login.reason === "locked") {
-    const minutes = login.retryAfterMinutes;
-    return tooManyRequests(values, messages.tooManyAttempts(minutes), minutes * 60);
-  }
+  const login = await logIn(request, context, result.data, form.get("next"));
+  if (login.ok) throw login.response;
+  if (login.reason === "locked") return tooManyAttempts(login, values);
   const errors: FieldErrors = { form: messages.invalidCredentials };
   return data({ errors, values }, { status: 400 });
 }
