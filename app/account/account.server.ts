@@ -96,8 +96,7 @@ export async function changePassword(
   const { env } = context.cloudflare;
   const { token, id } = await mintSessionToken();
   await setPassword(context, { userId: user.id, email: user.email, firstName: user.firstName }, form.password, {
-    id: user.sessionId,
-    newId: id,
+    keepSession: { id: user.sessionId, newId: id },
   });
   await audit("password_changed", request, env, user.id);
   const cookie = await rotatedCookie(request, context, token, {

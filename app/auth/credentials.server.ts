@@ -9,20 +9,20 @@
 // id with the new generation and confirmed now), every reset link and pending two-step sign-in goes,
 // and the account's throttle buckets are cleared. The notice email is the caller's (it names what changed).
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
+import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { accountKeyFor, clearAccountChecks } from "~/auth/throttle.server";
+import { dropTokens } from "~/auth/tokens.server";
 import { type Db, getDb, schema } from "~/database/db.server";
 import { notifyPasswordChanged } from "~/email/send.server";
 import { hashPassword } from "~/passwords/password.server";
 
-const { users, sessions, tokens, passwordResetTokens } = schema;
+const { users, sessions } = schema;
 
-/** Token purposes a credential change voids (app/auth/tokens.server.ts names them). */
-const VOIDED_PURPOSES = ["password_reset", "second_factor"];
-
-/** What may change; each is a column of `users`. */
-export type NewCredentials = Partial<
-  Pick<typeof users.$inferInsert, "passwordHash" | "totpSecret" | "totpSetupSecret" | "totpLastStep">
+/** What may change: credentials, and what a change proves (a reset link confirms the address). */
+export type NewCredentials = Pick<
+  SQLiteUpdateSetSource<typeof users>,
+  "passwordHash" | "totpSecret" | "totpSetupSecret" | "totpLastStep" | "emailConfirmedAt"
 >;
 
 export type CredentialChange = {
@@ -61,8 +61,8 @@ export async function credentialChangeStatements(db: Db, change: CredentialChang
             .where(and(eq(sessions.id, keepSession.id), ofUser)),
         ]
       : []),
-    db.delete(tokens).where(and(eq(tokens.userId, userId), inArray(tokens.purpose, VOIDED_PURPOSES))),
-    db.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId)),
+    // Bound to the old generation, they are void already; deleted too, so nothing dead lingers.
+    dropTokens(db, userId, ["password_reset", "second_factor"]),
     clearAccountChecks(db, await accountKeyFor(change.email)),
   ] as const;
 }
@@ -83,12 +83,12 @@ export async function setPassword(
   context: AppLoadContext,
   account: { userId: number; email: string; firstName: string },
   password: string,
-  keepSession?: CredentialChange["keepSession"],
+  { keepSession, alsoSet }: { keepSession?: CredentialChange["keepSession"]; alsoSet?: NewCredentials } = {},
 ): Promise<boolean> {
   const changed = await changeCredentials(context, {
     userId: account.userId,
     email: account.email,
-    set: { passwordHash: hashPassword(password) },
+    set: { ...alsoSet, passwordHash: hashPassword(password) },
     ...(keepSession ? { keepSession } : {}),
   });
   if (changed) notifyPasswordChanged(context, account);

@@ -3,25 +3,21 @@
 // per account. Known and unknown addresses take the same path through the same one D1 batch, and
 // the email goes out after the response, so neither the answer nor its timing tells them apart.
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { and, count, eq, gt, inArray, lt, ne, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
 import { setPassword } from "~/auth/credentials.server";
-import { randomToken, sha256Hex } from "~/auth/crypto.server";
-import { config } from "~/config";
+import { findLiveToken, hashOfPresented, issueToken, newToken, spendToken } from "~/auth/tokens.server";
 import { getDb, schema } from "~/database/db.server";
 import { mailConfig, sendPasswordResetEmail } from "~/email/send.server";
+import { addressKey, countSend, underSendCap } from "~/email/send-caps.server";
 
-const { users, passwordResetTokens, passwordResetEmails } = schema;
-const { tokenBytes, lifetimeMs, maxEmails, emailWindowMs } = config.passwordReset;
-
-/** What randomToken(tokenBytes) yields: base64url without padding. Anything else is no link of ours. */
-const TOKEN_SHAPE = new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((tokenBytes * 4) / 3)}}$`);
+const { users } = schema;
 
 /**
  * Issues a link for `email` when it has an account and fewer than 3 links went to it in the last
- * hour, and schedules the email. One D1 round trip whatever the case: the token row is inserted
- * only if the account exists and the cap allows; the account's older links go and the send is
- * counted only if that row now exists.
+ * hour, and schedules the email. One D1 round trip whatever the case: the token row is stored only
+ * if the account exists and the cap allows; the account's older links go and the send is counted
+ * only if that row now exists.
  */
 export async function requestPasswordReset(request: Request, context: AppLoadContext, email: string): Promise<void> {
   const { env } = context.cloudflare;
@@ -29,55 +25,15 @@ export async function requestPasswordReset(request: Request, context: AppLoadCon
   mailConfig(env);
   const db = getDb(context);
   const now = new Date();
-  const token = randomToken(tokenBytes);
-  const [tokenHash, emailHash] = await Promise.all([sha256Hex(token), sha256Hex(email)]);
-
-  const sentInWindow = db
-    .select({ sent: count() })
-    .from(passwordResetEmails)
-    .where(
-      and(
-        eq(passwordResetEmails.emailHash, emailHash),
-        gt(passwordResetEmails.sentAt, new Date(now.getTime() - emailWindowMs)),
-      ),
-    );
-  const thisToken = eq(passwordResetTokens.id, tokenHash);
+  const [{ token, hash }, key] = await Promise.all([newToken(), addressKey(email)]);
   const [issued] = await db.batch([
-    db
-      .insert(passwordResetTokens)
-      .select(
-        db
-          .select({
-            id: sql<string>`${tokenHash}`.as("id"),
-            userId: users.id,
-            createdAt: sql<number>`${now.getTime()}`.as("created_at"),
-            expiresAt: sql<number>`${now.getTime() + lifetimeMs}`.as("expires_at"),
-          })
-          .from(users)
-          .where(and(eq(users.email, email), lt(sql`(${sentInWindow})`, maxEmails))),
-      )
-      .returning({ userId: passwordResetTokens.userId }),
-    // The newest link voids the older ones.
-    db
-      .delete(passwordResetTokens)
-      .where(
-        and(
-          inArray(
-            passwordResetTokens.userId,
-            db.select({ userId: passwordResetTokens.userId }).from(passwordResetTokens).where(thisToken),
-          ),
-          ne(passwordResetTokens.id, tokenHash),
-        ),
-      ),
-    db.insert(passwordResetEmails).select(
-      db
-        .select({
-          emailHash: sql<string>`${emailHash}`.as("email_hash"),
-          sentAt: sql<number>`${now.getTime()}`.as("sent_at"),
-        })
-        .from(passwordResetTokens)
-        .where(thisToken),
-    ),
+    ...issueToken(db, {
+      hash,
+      purpose: "password_reset",
+      forUser: and(eq(users.email, email), underSendCap(db, key, "password_reset", now)) as SQL,
+      now,
+    }),
+    countSend(db, key, "password_reset", hash, now),
   ]);
   const userId = issued[0]?.userId;
   await audit("password_reset_requested", request, env, userId);
@@ -88,21 +44,16 @@ export type ResetAccount = { userId: number; email: string; firstName: string };
 
 /** The account a live link belongs to, or null for a missing, malformed, unknown, spent, superseded or expired one. */
 export async function findResetAccount(context: AppLoadContext, token: string | null): Promise<ResetAccount | null> {
-  if (!token || !TOKEN_SHAPE.test(token)) return null;
-  const row = await getDb(context)
-    .select({ userId: users.id, email: users.email, firstName: users.firstName })
-    .from(passwordResetTokens)
-    .innerJoin(users, eq(passwordResetTokens.userId, users.id))
-    .where(and(eq(passwordResetTokens.id, await sha256Hex(token)), gt(passwordResetTokens.expiresAt, new Date())))
-    .get();
-  return row ?? null;
+  const holder = await findLiveToken(getDb(context), "password_reset", await hashOfPresented(token));
+  return holder && { userId: holder.userId, email: holder.email, firstName: holder.firstName };
 }
 
 /**
- * Spends the link (one conditional DELETE, so two racing posts of one link can't both win), then sets
- * the password through the one credential change (credentials.server.ts: every session of the
- * account, every link, the throttle's counts; "Your password was changed" to the account's address).
- * False when the link was spent or had expired in the meantime.
+ * Spends the link (one conditional DELETE: of two racing posts exactly one gets it), then sets the
+ * password through the one credential change (credentials.server.ts: a new generation, every session
+ * of the account, every link, the throttle's counts; "Your password was changed" to the account's
+ * address), confirming the address too (the link proved the owner reads it). False when the link
+ * was spent, superseded or voided in the meantime.
  */
 export async function resetPassword(
   request: Request,
@@ -112,17 +63,12 @@ export async function resetPassword(
   password: string,
 ): Promise<boolean> {
   const { env } = context.cloudflare;
-  const [spent] = await getDb(context)
-    .delete(passwordResetTokens)
-    .where(
-      and(
-        eq(passwordResetTokens.id, await sha256Hex(token)),
-        eq(passwordResetTokens.userId, account.userId),
-        gt(passwordResetTokens.expiresAt, new Date()),
-      ),
-    )
-    .returning({ userId: passwordResetTokens.userId });
-  if (!spent || !(await setPassword(context, account, password))) return false;
+  const hash = await hashOfPresented(token);
+  if (!hash) return false;
+  const [spent] = await spendToken(getDb(context), "password_reset", hash);
+  if (spent?.userId !== account.userId) return false;
+  const confirmed = { emailConfirmedAt: sql`coalesce(${users.emailConfirmedAt}, ${Date.now()})` };
+  if (!(await setPassword(context, account, password, { alsoSet: confirmed }))) return false;
   await audit("password_reset", request, env, account.userId);
   return true;
 }
