@@ -13,6 +13,7 @@ import {
   checkVerdict,
   clearAccountChecks,
   countCheck,
+  type ThrottleKey,
   throttleKey,
   tooManyAttempts,
 } from "~/auth/throttle.server";
@@ -26,14 +27,14 @@ const { users } = schema;
 export type RecheckFailure =
   | { ok: false; reason: "wrong" }
   | { ok: false; reason: "locked"; retryAfterMinutes: number };
-type Recheck = { ok: true } | RecheckFailure;
+type Recheck = { ok: true; throttleKey: ThrottleKey } | RecheckFailure;
 
 /**
  * Checks the signed-in user's password once more, counted by the per-account throttle before it runs
  * (as at the login form: a full bucket means no verification). One D1 round trip, on the primary: the
  * count and the hash together.
  */
-async function recheckPassword(
+export async function recheckPassword(
   request: Request,
   context: AppLoadContext,
   user: SignedInUser,
@@ -56,7 +57,7 @@ async function recheckPassword(
     await audit("password_recheck_failure", request, env, user.id);
     return { ok: false, reason: "wrong" };
   }
-  return { ok: true };
+  return { ok: true, throttleKey: key };
 }
 
 /** The form's answer to a failed re-check: 400 with `message` beside the password field, or 429 while the bucket is full. */
