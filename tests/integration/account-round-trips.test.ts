@@ -69,7 +69,7 @@ describe("D1 round trips per successful account POST", () => {
       confirm_password: "a brand new passphrase",
     });
     console.info("POST /account/password/", counted);
-    expect(counted).toEqual({ status: 303, roundTrips: 3, statements: 9 });
+    expect(counted).toEqual({ status: 303, roundTrips: 3, statements: 8 });
   });
 
   it("delete account: guard read + hash-and-throttle read + 1 write batch", async () => {
