@@ -2,7 +2,7 @@
 // take over or destroy an account ask for the password again, under the per-IP limit (in the routes)
 // and the per-account throttle (here, counted before the check), so a borrowed session can't guess it.
 // Each successful change is one D1 batch (one round trip, one transaction).
-import { type AppLoadContext, data } from "@remix-run/cloudflare";
+import type { AppLoadContext } from "@remix-run/cloudflare";
 import { eq } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
 import type { SignedInUser } from "~/auth/auth.server";
@@ -15,12 +15,11 @@ import {
   countCheck,
   type ThrottleKey,
   throttleKey,
-  tooManyAttempts,
 } from "~/auth/throttle.server";
 import { getDb, schema } from "~/database/db.server";
 import { serverMessages } from "~/messages";
 import { verifyPassword } from "~/passwords/password.server";
-import type { ChangePasswordForm, FieldErrors, ProfileForm } from "~/validation";
+import type { ChangePasswordForm, ProfileForm } from "~/validation";
 
 const { users } = schema;
 
@@ -58,13 +57,6 @@ export async function recheckPassword(
     return { ok: false, reason: "wrong" };
   }
   return { ok: true, throttleKey: key };
-}
-
-/** The form's answer to a failed re-check: 400 with `message` beside the password field, or 429 while the bucket is full. */
-export function recheckFailed(failure: RecheckFailure, field: string, message: string) {
-  if (failure.reason === "locked") return tooManyAttempts(failure, {});
-  const errors: FieldErrors = { [field]: message };
-  return data({ errors, values: {} }, { status: 400 });
 }
 
 export async function updateProfile(

@@ -138,12 +138,7 @@ export type LoginResult =
  * about the same time. Two D1 round trips for a success (this read, completeSignIn's write), one
  * for a failure.
  */
-export async function logIn(
-  request: Request,
-  context: AppLoadContext,
-  credentials: LoginForm,
-  next: unknown,
-): Promise<LoginResult> {
+export async function logIn(request: Request, context: AppLoadContext, credentials: LoginForm): Promise<LoginResult> {
   const { env } = context.cloudflare;
   const db = getDb(context);
   const now = new Date();
@@ -176,7 +171,7 @@ export async function logIn(
     email: credentials.email,
     generation: user.generation,
     remember: credentials.remember_me,
-    next,
+    next: credentials.next,
     method: "password",
     // Old argon2 parameters or a hash imported from the Flask site: replaced in the same write.
     ...(check.upgrade ? { rehash: hashPassword(credentials.password) } : {}),

@@ -10,7 +10,7 @@
 // own failures count against it. Numbers: config.signInThrottle; design: docs/security.md.
 //
 // Use: `beginCheck` (one round trip) or `countCheck` in your own batch with `checkVerdict` on its
-// rows; answer a refusal with `tooManyAttempts`; after a success, put `clearChecks` in the success's
+// rows; answer a refusal with the form helper's `submission.tooManyAttempts`; after a success, put `clearChecks` in the success's
 // write batch (completeSignIn and changeCredentials already do).
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { and, eq, exists, type SQL, sql } from "drizzle-orm";
@@ -19,8 +19,6 @@ import { sha256Hex } from "~/auth/crypto.server";
 import { deviceHash, readDeviceId } from "~/auth/recognised-device.server";
 import { config } from "~/config";
 import { type Db, getDb, schema } from "~/database/db.server";
-import { tooManyRequests } from "~/http/rate-limit.server";
-import { messages } from "~/messages";
 
 const { signInAttempts, recognisedDevices, users } = schema;
 const { maxChecks, windowMs } = config.signInThrottle;
@@ -127,10 +125,4 @@ export function clearChecks(db: Db, key: ThrottleKey, onlyIf?: SQL) {
 /** Every bucket of the account (a credential change; a deleted account). Unexecuted, for a batch. */
 export function clearAccountChecks(db: Db, accountKey: string) {
   return db.delete(signInAttempts).where(eq(signInAttempts.accountKey, accountKey));
-}
-
-/** The 429 a form answers with while its bucket is full: the form again, the message, Retry-After. */
-export function tooManyAttempts<Values>(verdict: { retryAfterMinutes: number }, values: Values) {
-  const minutes = verdict.retryAfterMinutes;
-  return tooManyRequests(values, messages.tooManyAttempts(minutes), minutes * 60);
 }
