@@ -2,12 +2,10 @@
 // zod's mini build: the same checks as the full one, in about a third of the browser bytes.
 import * as z from "zod/v4-mini";
 import { config } from "~/config";
+import { PLAUSIBLE_EMAIL } from "~/email-address";
 import { messages } from "~/messages";
 
 const { limits } = config;
-
-/** One `@`, a dot inside the domain, no whitespace or control characters. */
-const PLAUSIBLE_EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}.]+(\.[^\s@\p{Cc}.]+)+$/u;
 
 /** A text field: `message` when it is missing or not text, then `checks` in order. */
 const requiredText = (message: string, ...checks: Parameters<ReturnType<typeof z.string>["check"]>) =>
@@ -87,6 +85,8 @@ export const LoginSchema = z.object({
     z.optional(z.string()),
     z.transform((value) => value !== undefined),
   ),
+  /** Where to go once signed in (checked by safeRedirect); kept for the retry, as the form posts without the query. */
+  next: z.optional(z.string()),
 });
 
 export const ProfileSchema = z.object(NamesShape);
@@ -96,6 +96,12 @@ export const ChangePasswordSchema = z
   .check(passwordsMatch);
 
 export const DeleteAccountSchema = z.object({ password: TypedPasswordSchema(messages.passwordRequired) });
+
+/** A form with nothing but its CSRF token (log out). */
+export const EmptyFormSchema = z.object({});
+
+/** A devices list "Sign out" button: a session reference, or "others" (the route answers 404 to anything it can't use). */
+export const SignOutDevicesSchema = z.object({ session: z.optional(z.string()) });
 
 /** "Confirm it's you": the password, and the code when two-step verification is on (the action decides whether it must be there). */
 export const ConfirmSchema = z.object({

@@ -5,10 +5,12 @@
 // so the next page reads from a replica that has at least what this browser wrote.
 import { type AppLoadContext, createCookieSessionStorage, type Session } from "@remix-run/cloudflare";
 import { and, desc, eq, gt, ne } from "drizzle-orm";
-import { randomToken, seal, sha256Hex, unseal } from "~/auth/crypto.server";
-import { sessionSecrets } from "~/auth/secrets.server";
 import { config } from "~/config";
+import { sha256Hex } from "~/crypto/digest.server";
+import { randomToken } from "~/crypto/random.server";
+import { seal, unseal } from "~/crypto/seal.server";
 import { currentBookmark, type Db, resumeFromBookmark, schema } from "~/database/db.server";
+import { readEnv } from "~/env.server";
 import type { Flash } from "~/messages";
 
 const { sessions } = schema;
@@ -35,7 +37,7 @@ function storageFor(request: Request, env: Env) {
       sameSite: "lax",
       path: "/",
       secure: new URL(request.url).protocol === "https:",
-      secrets: sessionSecrets(env),
+      secrets: readEnv(env, "SESSION_SECRET"),
     },
   });
 }
@@ -84,16 +86,18 @@ function commitCookie(
   return storage.commitSession(session, { maxAge });
 }
 
-/** A fresh cookie session for a newly signed-in user: nothing from the anonymous one carries over. */
+/** A fresh cookie session for a newly signed-in user: nothing from the anonymous one carries over (but `flash`). */
 export async function newSignedInCookie(
   request: Request,
   context: AppLoadContext,
   token: string,
   rememberUntil: number | undefined,
+  flash?: Flash,
 ): Promise<string> {
   const storage = storageFor(request, context.cloudflare.env);
   const session = await storage.getSession();
   session.set("token", token);
+  if (flash) session.flash("flash", flash);
   session.set("csrf", randomToken(config.csrfTokenBytes));
   if (rememberUntil !== undefined) session.set("rememberUntil", rememberUntil);
   return commitCookie(storage, session, context);
@@ -141,11 +145,6 @@ export function endUserSessions(db: Db, userId: number, exceptSessionId?: string
     .where(exceptSessionId === undefined ? ofUser : and(ofUser, ne(sessions.id, exceptSessionId)));
 }
 
-/** Moves a session to a new id (the hash of a new token), keeping its user, device, place and expiry. */
-export function renameSession(db: Db, sessionId: string, newSessionId: string) {
-  return db.update(sessions).set({ id: newSessionId }).where(eq(sessions.id, sessionId));
-}
-
 /** The user's live sessions, newest first, with what the devices list shows. */
 export function liveSessionsOf(db: Db, userId: number, now: Date) {
   return db
@@ -181,7 +180,7 @@ export async function endOtherSession(
 const REFERENCE_PURPOSE = "edge-auth session reference";
 
 export function sessionReference(context: AppLoadContext, userId: number, sessionId: string): Promise<string> {
-  const [secret = ""] = sessionSecrets(context.cloudflare.env);
+  const [secret = ""] = readEnv(context.cloudflare.env, "SESSION_SECRET");
   return seal(secret, REFERENCE_PURPOSE, sessionId, String(userId));
 }
 
@@ -191,5 +190,5 @@ export function sessionIdFromReference(
   userId: number,
   reference: string,
 ): Promise<string | null> {
-  return unseal(sessionSecrets(context.cloudflare.env), REFERENCE_PURPOSE, reference, String(userId));
+  return unseal(readEnv(context.cloudflare.env, "SESSION_SECRET"), REFERENCE_PURPOSE, reference, String(userId));
 }

@@ -3,7 +3,8 @@
 // decoded), the password's UTF-8 bytes, the lowercase hex digest compared in constant time.
 // Imported users keep these until their first login replaces them with argon2id. Login imports this
 // module (and its wasm kernel) only for such a row, so other requests never evaluate it.
-import { secretsEqual } from "~/auth/crypto.server";
+import { secretsEqual } from "~/crypto/constant-time.server";
+import { toHex } from "~/crypto/encoding.server";
 import { DIGEST_BYTES, hmac, pbkdf2, scrypt } from "~/passwords/werkzeug/werkzeug-kernel.server";
 import { type Pbkdf2Digest, parseWerkzeugHash, type WerkzeugHash } from "~/passwords/werkzeug-hash.server";
 
@@ -16,10 +17,6 @@ export const WEBCRYPTO_PBKDF2_MAX_ITERATIONS = 100_000;
 const WEBCRYPTO_NAMES: Record<Pbkdf2Digest, string> = { sha1: "SHA-1", sha256: "SHA-256", sha512: "SHA-512" };
 
 const encoder = new TextEncoder();
-
-function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * WebCrypto (native, with the CPU's SHA instructions) where production allows it; above that our
