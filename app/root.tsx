@@ -5,7 +5,6 @@ import {
   Links,
   Meta,
   Outlet,
-  Scripts,
   ScrollRestoration,
   useRouteError,
   useRouteLoaderData,
@@ -17,6 +16,7 @@ import { ensureCsrfToken } from "~/auth/csrf.server";
 import { getCookieSession } from "~/auth/session.server";
 import { FlashBanner } from "~/components/flash-banner";
 import { useNonce } from "~/components/nonce";
+import { ScriptsWithNonce } from "~/components/scripts-with-nonce";
 import { SiteHeader } from "~/components/site-header";
 import { messages, PRODUCT_NAME } from "~/messages";
 import stylesheet from "~/styles.css?url";
@@ -74,7 +74,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </main>
         </AuthenticityTokenProvider>
         <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        <ScriptsWithNonce nonce={nonce} />
       </body>
     </html>
   );

@@ -34,7 +34,7 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
-/** Adds the headers (and, on HTML, the nonce Remix can't put on its modulepreload links). */
+/** Adds the headers (the page itself puts the nonce on its scripts and preloads: app/components/scripts-with-nonce.tsx). */
 export function withSecurityHeaders(response: Response, request: Request, nonce: string): Response {
   const secured = new Response(response.body, response);
   const headers = secured.headers;
@@ -52,15 +52,7 @@ export function withSecurityHeaders(response: Response, request: Request, nonce:
   if (!headers.get("Content-Type")?.startsWith("text/html")) return secured;
 
   headers.set("Content-Security-Policy", contentSecurityPolicy(nonce));
-  // Remix's <Scripts nonce> covers its inline scripts but not its <link rel="modulepreload">, which
-  // 'strict-dynamic' would block. Only the app's own hashed assets get the nonce.
-  return new HTMLRewriter()
-    .on('link[rel="modulepreload"][href^="/assets/"]', {
-      element(link) {
-        link.setAttribute("nonce", nonce);
-      },
-    })
-    .transform(secured);
+  return secured;
 }
 
 /**
