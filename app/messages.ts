@@ -60,7 +60,7 @@ export const serverMessages = {
   codeWrong: "That code is not correct",
 } as const;
 
-export type FlashKind = "success" | "info" | "error";
+type FlashKind = "success" | "info" | "error";
 export type Flash = { kind: FlashKind; text: string };
 
 /**

@@ -37,7 +37,7 @@ const NamesShape = {
 /** A password being typed to prove who you are: only "is something there" (the hash decides the rest). */
 const TypedPasswordSchema = (requiredMessage: string) => requiredText(requiredMessage, z.minLength(1, requiredMessage));
 
-export const NewPasswordSchema = requiredText(
+const NewPasswordSchema = requiredText(
   messages.passwordRequired,
   z.minLength(1, messages.passwordRequired),
   z.minLength(limits.passwordMin, messages.passwordTooShort),
@@ -114,7 +114,6 @@ export type RegisterForm = z.infer<typeof RegisterSchema>;
 export type LoginForm = z.infer<typeof LoginSchema>;
 export type ProfileForm = z.infer<typeof ProfileSchema>;
 export type ChangePasswordForm = z.infer<typeof ChangePasswordSchema>;
-export type ResetPasswordForm = z.infer<typeof ResetPasswordSchema>;
 
 export type FieldErrors = Partial<Record<string, string>>;
 

@@ -58,7 +58,7 @@ export async function guardRequest(request: Request, env: Env): Promise<Request 
 }
 
 /** Browsers that send Sec-Fetch-Site or Origin must name this site; other clients rely on the CSRF token alone. */
-export function isSameOrigin(request: Request): boolean {
+function isSameOrigin(request: Request): boolean {
   const site = request.headers.get("Sec-Fetch-Site");
   if (site !== null && site !== "same-origin" && site !== "none") return false;
   const origin = request.headers.get("Origin");

@@ -11,7 +11,7 @@ const SCRIPT = fileURLToPath(new URL("./werkzeug_hashes.py", import.meta.url));
 const CANDIDATES = (process.env.WERKZEUG_PYTHONS ?? "/usr/bin/python3:python3").split(":");
 
 export type WerkzeugItem = { method: string; password: string };
-export type WerkzeugHashed = WerkzeugItem & { hash?: string; error?: string };
+type WerkzeugHashed = WerkzeugItem & { hash?: string; error?: string };
 export type WerkzeugRun = { version: string; python: string; hashes: WerkzeugHashed[] };
 
 function run(python: string, input: string): Promise<string> {
