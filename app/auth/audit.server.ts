@@ -1,6 +1,7 @@
 // Auth events, emitted from one place as one JSON line each, so logging and alerting hook in here.
 // Never a password, token, cookie or email: the client IP is keyed-hashed, the user is an id.
 import { sessionSecrets } from "~/auth/secrets.server";
+import { log } from "~/log.server";
 
 export type AuditEvent =
   | "register"
@@ -31,15 +32,11 @@ export type AuditEvent =
 
 export async function audit(event: AuditEvent, request: Request, env: Env, userId?: number): Promise<void> {
   const ip = request.headers.get("CF-Connecting-IP");
-  console.log(
-    JSON.stringify({
-      time: new Date().toISOString(),
-      event,
-      userId: userId ?? null,
-      ip: ip ? await hashIp(ip, env) : null,
-      requestId: request.headers.get("CF-Ray"),
-    }),
-  );
+  log("info", event, {
+    userId: userId ?? null,
+    ip: ip ? await hashIp(ip, env) : null,
+    requestId: request.headers.get("CF-Ray"),
+  });
 }
 
 /** HMAC-SHA-256 of the IP under the signing secret, shortened: stable enough to correlate, useless to reverse. */

@@ -6,6 +6,7 @@ import type { AppLoadContext } from "@remix-run/cloudflare";
 import { placeLabel } from "~/auth/device.server";
 import { config } from "~/config";
 import { type EmailContent, newSignInEmail, passwordChangedEmail, passwordResetEmail } from "~/email/templates.server";
+import { log } from "~/log.server";
 import { PRODUCT_NAME } from "~/messages";
 import { EmailSchema } from "~/validation";
 
@@ -99,7 +100,7 @@ function schedule(context: AppLoadContext, kind: string, to: string, build: (ori
     send().catch((error: unknown) => {
       // The binding's messages can quote the address: only the error's name goes to the log.
       const name = error instanceof Error ? error.name : typeof error;
-      console.error(JSON.stringify({ event: "email_failed", kind, error: name }));
+      log("error", "email_failed", { kind, error: name });
     }),
   );
 }
