@@ -87,7 +87,7 @@ describe("the way in", () => {
 
   it("/forgot-password (no slash) leads to the slashed form", async () => {
     const response = await new TestBrowser().fetch("/forgot-password");
-    expect(response.headers.get("Location")).toBe("/forgot-password/");
+    expect(response.headers.get("Location")).toBe("http://localhost/forgot-password/");
   });
 });
 
