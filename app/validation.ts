@@ -70,6 +70,9 @@ export const RegisterSchema = z
 
 export const ForgotPasswordSchema = z.object({ email: EmailSchema });
 
+/** The new address of /account/email/: validated as at registration. */
+export const ChangeEmailSchema = z.object({ email: EmailSchema });
+
 export const ResetPasswordSchema = z
   .object({
     // Checked against D1 by the action; a malformed one is simply an invalid link.

@@ -15,7 +15,7 @@ import {
   rotatedCookie,
 } from "~/auth/session.server";
 import { getDb, schema } from "~/database/db.server";
-import { notifyPasswordChanged } from "~/email/send.server";
+import { sendSecurityNotice } from "~/email/notices.server";
 import { tooManyRequests } from "~/http/rate-limit.server";
 import { messages, serverMessages } from "~/messages";
 import { hashPassword, verifyPassword } from "~/passwords/password.server";
@@ -109,7 +109,7 @@ export async function changePassword(
     clearFailures(db, check.throttleKey),
   ]);
   await audit("password_changed", request, env, user.id);
-  notifyPasswordChanged(context, user);
+  sendSecurityNotice(request, context, user, "password_changed");
   const cookie = await rotatedCookie(request, context, token, {
     kind: "success",
     text: serverMessages.passwordChanged,

@@ -9,7 +9,8 @@ import { clearFailures, throttleKey } from "~/auth/login-throttle.server";
 import { endUserSessions } from "~/auth/session.server";
 import { findLiveToken, hashOfPresented, issueToken, newToken, spendToken, whileLive } from "~/auth/tokens.server";
 import { getDb, schema } from "~/database/db.server";
-import { mailConfig, notifyPasswordChanged, sendPasswordResetEmail } from "~/email/send.server";
+import { sendSecurityNotice } from "~/email/notices.server";
+import { mailConfig, sendPasswordResetEmail } from "~/email/send.server";
 import { addressKey, countSend, underSendCap } from "~/email/send-caps.server";
 import { hashPassword } from "~/passwords/password.server";
 
@@ -83,6 +84,6 @@ export async function resetPassword(
   ]);
   if (spent.length === 0) return false;
   await audit("password_reset", request, env, account.userId);
-  notifyPasswordChanged(context, account);
+  sendSecurityNotice(request, context, account, "password_changed");
   return true;
 }
