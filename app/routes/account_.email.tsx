@@ -5,7 +5,8 @@ import { data } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { requestAddressChange } from "~/account/email-address.server";
-import { redirectWithFlash, requireUser } from "~/auth/auth.server";
+import { redirectWithFlash } from "~/auth/auth.server";
+import { requireConfirmedUser } from "~/auth/confirm.server";
 import { Field, FormError } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
@@ -20,12 +21,12 @@ export const meta = pageMeta("Change email address");
 export const headers = keepRetryAfter;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const user = await requireUser(request, context);
+  const user = await requireConfirmedUser(request, context);
   return { email: user.email };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const user = await requireUser(request, context);
+  const user = await requireConfirmedUser(request, context);
   const form = await readPostedForm(request, context);
   const values = { email: String(form.get("email") ?? "") };
   if (!(await withinIpRateLimit(request, context.cloudflare.env))) return tooManyRequests(values);

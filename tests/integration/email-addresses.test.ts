@@ -322,6 +322,26 @@ describe("/account/email/", () => {
     expect(response.headers.get("Location")).toBe(`/login/?next=${encodeURIComponent("/account/email/")}`);
   });
 
+  it('behind "confirm it\'s you": a session last confirmed over 10 minutes ago is sent to /account/confirm/, and a POST changes nothing', async () => {
+    const user = await register();
+    const browser = await signedIn(user);
+    await browser.get("/account/email/");
+    await env.DB.prepare("UPDATE sessions SET confirmed_at = ? WHERE user_id = (SELECT id FROM users WHERE email = ?)")
+      .bind(Date.now() - 11 * 60 * 1000, user.email)
+      .run();
+    const page = await browser.get("/account/email/");
+    expect(page.response.status).toBe(303);
+    expect(page.response.headers.get("Location")).toBe(
+      `/account/confirm/?next=${encodeURIComponent("/account/email/")}`,
+    );
+    const next = newUser().email ?? "";
+    const { response } = await browser.post("/account/email/", { email: next });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("Location")).toMatch(/^\/account\/confirm\//);
+    expect(await tokensOf(user.email, "change_email")).toEqual([]);
+    expect(await mailTo(next, CONFIRM_NEW)).toEqual({ texts: [], htmls: [] });
+  });
+
   it('GET: the current address, New email and "Send confirmation link"; the account page links here', async () => {
     const user = await register();
     const browser = await signedIn(user);
