@@ -11,10 +11,10 @@ import { Field, FormError } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { config } from "~/config";
-import { readPostedForm } from "~/http/form.server";
-import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
+import { submitForm } from "~/http/form-action.server";
+import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta, serverMessages } from "~/messages";
-import { ChangeEmailSchema, type FieldErrors, validateForm } from "~/validation";
+import { ChangeEmailSchema } from "~/validation";
 
 export const meta = pageMeta("Change email address");
 
@@ -27,20 +27,23 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireConfirmedUser(request, context);
-  const form = await readPostedForm(request, context);
-  const values = { email: String(form.get("email") ?? "") };
-  if (!(await withinIpRateLimit(request, context.cloudflare.env))) return tooManyRequests(values);
-  const result = validateForm(ChangeEmailSchema, form);
-  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  const change = await requestAddressChange(request, context, user, result.data.email);
-  if (change === "capped") return tooManyRequests(values, serverMessages.tooManyLinks, 60 * 60);
-  if (change !== "sent") {
-    const errors: FieldErrors = { email: change === "same" ? serverMessages.emailUnchanged : messages.emailTaken };
-    return data({ errors, values }, { status: 400 });
+  const submission = await submitForm(request, context, {
+    schema: ChangeEmailSchema,
+    keep: ["email"],
+    ipLimit: "refuse",
+  });
+  if (!submission.ok) return submission.reply;
+  const { email } = submission.data;
+  const change = await requestAddressChange(request, context, user, email);
+  if (change === "same") return submission.reject({ email: serverMessages.emailUnchanged });
+  if (change === "taken") return submission.reject({ email: messages.emailTaken });
+  if (change === "capped") {
+    const errors = { form: serverMessages.tooManyLinks };
+    return data({ errors, values: submission.values }, { status: 429, headers: { "Retry-After": "3600" } });
   }
   throw await redirectWithFlash(request, context, "/account/", {
     kind: "success",
-    text: serverMessages.changeLinkSent(result.data.email),
+    text: serverMessages.changeLinkSent(email),
   });
 }
 

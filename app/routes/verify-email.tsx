@@ -8,10 +8,10 @@ import { findAddressLink, openAddressLink } from "~/account/email-address.server
 import { getUser, redirectWithFlash } from "~/auth/auth.server";
 import { FormError } from "~/components/fields";
 import { usePendingSubmit } from "~/components/use-pending-submit";
-import { readPostedForm } from "~/http/form.server";
-import { tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
+import { submitForm } from "~/http/form-action.server";
 import { tokenPageHeaders } from "~/http/security-headers.server";
 import { messages, pageMeta, serverMessages } from "~/messages";
+import { AddressLinkSchema } from "~/validation";
 
 export const meta = pageMeta("Confirm your email address");
 
@@ -25,11 +25,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await readPostedForm(request, context);
-  if (!(await withinIpRateLimit(request, context.cloudflare.env))) return tooManyRequests({});
-  const opened = await openAddressLink(request, context, String(form.get("token") ?? ""));
-  if (opened === "invalid") return data({ errors: { form: messages.resetLinkInvalid }, values: {} }, { status: 400 });
-  if (opened === "taken") return data({ errors: { form: messages.emailTaken }, values: {} }, { status: 400 });
+  const submission = await submitForm(request, context, { schema: AddressLinkSchema, ipLimit: "refuse" });
+  if (!submission.ok) return submission.reply;
+  const opened = await openAddressLink(request, context, submission.data.token ?? "");
+  if (opened === "invalid") return submission.reject({ form: messages.resetLinkInvalid });
+  if (opened === "taken") return submission.reject({ form: messages.emailTaken });
   const to = (await getUser(request, context)) ? "/dash/" : "/login/";
   throw await redirectWithFlash(request, context, to, { kind: "success", text: serverMessages.emailConfirmed });
 }

@@ -4,9 +4,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudfla
 import { redirect } from "@remix-run/cloudflare";
 import { resendConfirmationLink } from "~/account/email-address.server";
 import { redirectWithFlash, requireUser } from "~/auth/auth.server";
-import { readPostedForm } from "~/http/form.server";
-import { withinIpRateLimit } from "~/http/rate-limit.server";
+import { submitForm } from "~/http/form-action.server";
 import { type Flash, messages, serverMessages } from "~/messages";
+import { ResendLinkSchema } from "~/validation";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context);
@@ -15,11 +15,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const form = await readPostedForm(request, context);
+  // The answer is a flash on the page the button was on, whatever happened: the per-IP limit is
+  // counted, not answered with a page of its own.
+  const submission = await submitForm(request, context, { schema: ResendLinkSchema, ipLimit: "count" });
   // Back to the page the button was on; only those two.
-  const back = form.get("next") === "/account/" ? "/account/" : "/dash/";
+  const back = submission.ok && submission.data.next === "/account/" ? "/account/" : "/dash/";
   let flash: Flash;
-  if (!(await withinIpRateLimit(request, context.cloudflare.env))) {
+  if (!submission.ok || !submission.withinIpLimit) {
     flash = { kind: "error", text: messages.rateLimited };
   } else {
     const sent = await resendConfirmationLink(request, context, user);
