@@ -53,6 +53,7 @@ export const serverMessages = {
   currentPasswordWrong: "Your current password is not correct",
   passwordWrong: "Your password is not correct",
   newPasswordUnchanged: "Your new password must be different from your current one",
+  signInSuperseded: "Your sign-in details changed while you were signing in. Log in again.",
   codeWrong: "That code is not correct",
   emailConfirmed: "Your email address is confirmed.",
   confirmationLinkSent: "We have sent you a new link.",
