@@ -8,7 +8,7 @@
 // as the devices list reads them), links to /account/ and /forgot-password/ only (never a link that
 // signs anyone in), and goes out after the response like every email.
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { placeLabel, sessionOrigin } from "~/auth/device.server";
+import { placeLabel, sessionOrigin } from "~/auth/session-origin.server";
 import { type Recipient, schedule } from "~/email/send.server";
 import { securityNoticeEmail } from "~/email/templates.server";
 import { PRODUCT_NAME } from "~/messages";
