@@ -23,6 +23,10 @@ export type AuditEvent =
   | "password_recheck_failure"
   | "password_reset_requested"
   | "password_reset"
+  | "email_confirmation_sent"
+  | "email_confirmed"
+  | "email_change_requested"
+  | "email_changed"
   /** "Confirm it's you" passed: this session may change how the account signs in for 10 minutes. */
   | "identity_confirmed"
   /** A wrong or reused two-step code or recovery code. */
