@@ -86,7 +86,7 @@ export function resetTokensOf(email: string): Promise<TokenRow[]> {
 }
 
 /** Emails of a kind counted against a cap key (a SHA-256, as the app keys them). */
-async function emailsCounted(key: string, purpose: string): Promise<number[]> {
+export async function emailsCounted(key: string, purpose: string): Promise<number[]> {
   const { results } = await env.DB.prepare(
     "SELECT sent_at FROM email_sends WHERE key = ? AND purpose = ? ORDER BY sent_at",
   )
