@@ -31,6 +31,18 @@ export const config = {
    * minutes, and at most 3 emails per address in any hour, so nobody can flood an inbox through us.
    */
   passwordReset: { tokenBytes: 32, lifetimeMs: 30 * 60 * 1000, maxEmails: 3, emailWindowMs: 60 * 60 * 1000 },
+  /**
+   * Passkeys (docs/product.md "Passkeys"): 256-bit challenges that live 5 minutes (long enough for a
+   * phone reached over hybrid transport), at most 20 passkeys per account, a 256-bit random user handle,
+   * names up to 60 characters.
+   */
+  passkeys: {
+    challengeBytes: 32,
+    challengeLifetimeMs: 5 * 60 * 1000,
+    maxPerAccount: 20,
+    userHandleBytes: 32,
+    nameMax: 60,
+  },
   /** Field limits from docs/product.md; RFC 5321 caps an address at 254 characters. */
   limits: { emailMax: 254, nameMax: 100, passwordMin: 8, passwordMax: 128 },
 } as const;
