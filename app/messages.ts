@@ -52,6 +52,16 @@ export const serverMessages = {
   currentPasswordWrong: "Your current password is not correct",
   passwordWrong: "Your password is not correct",
   newPasswordUnchanged: "Your new password must be different from your current one",
+  passkeyAdded: "The passkey has been added.",
+  passkeyRemoved: "The passkey has been removed.",
+  passkeyRenamed: "The passkey has been renamed.",
+  passkeyNotRegistered: "That passkey is not registered here.",
+  passkeyLimit: "You have 20 passkeys, the most an account can have. Remove one to add another.",
+  passkeyAlreadyAdded: "That passkey is already registered.",
+  passkeyRefused: "That passkey could not be verified. Try again.",
+  passkeyExpired: "That took too long, or the request was already used. Try again.",
+  passkeyNameRequired: "Enter a name",
+  passkeyNameTooLong: "Must be at most 60 characters",
 } as const;
 
 export type FlashKind = "success" | "info" | "error";

@@ -17,7 +17,11 @@ export type AuditEvent =
   /** A wrong password where a signed-in user had to type theirs again (password change, account deletion). */
   | "password_recheck_failure"
   | "password_reset_requested"
-  | "password_reset";
+  | "password_reset"
+  | "passkey_added"
+  | "passkey_removed"
+  /** A WebAuthn response that failed a check (origin, rp id, UV, signature, counter, challenge). */
+  | "passkey_refused";
 
 export async function audit(event: AuditEvent, request: Request, env: Env, userId?: number): Promise<void> {
   const ip = request.headers.get("CF-Connecting-IP");

@@ -4,7 +4,13 @@
 // an address, a link or a token: a failure is logged by its kind only.
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { config } from "~/config";
-import { type EmailContent, passwordChangedEmail, passwordResetEmail } from "~/email/templates.server";
+import {
+  type EmailContent,
+  type PasskeyChange,
+  passkeyChangedEmail,
+  passwordChangedEmail,
+  passwordResetEmail,
+} from "~/email/templates.server";
 import { PRODUCT_NAME } from "~/messages";
 import { EmailSchema } from "~/validation";
 
@@ -65,6 +71,27 @@ export function notifyPasswordChanged(context: AppLoadContext, user: { email: st
       firstName: user.firstName,
       changedAt,
       forgotLink: `${origin}/forgot-password/`,
+    }),
+  );
+}
+
+/** Schedules "A passkey was added to / removed from your account" to the account's address. */
+export function notifyPasskeyChanged(
+  context: AppLoadContext,
+  user: { email: string; firstName: string },
+  change: PasskeyChange,
+  passkeyName: string,
+  from: string | null,
+): void {
+  const at = new Date();
+  schedule(context, `passkey_${change}`, user.email, (origin) =>
+    passkeyChangedEmail({
+      change,
+      firstName: user.firstName,
+      passkeyName,
+      at,
+      from,
+      accountLink: `${origin}/account/`,
     }),
   );
 }

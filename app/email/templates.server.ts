@@ -54,6 +54,48 @@ export function passwordChangedEmail({
   };
 }
 
+export type PasskeyChange = "added" | "removed";
+
+/**
+ * "A passkey was added to / removed from your account": which one, when, from which device and place,
+ * and where to look if it was not the account's owner. No link signs anyone in.
+ */
+export function passkeyChangedEmail({
+  change,
+  firstName,
+  passkeyName,
+  at,
+  from,
+  accountLink,
+}: {
+  change: PasskeyChange;
+  firstName: string;
+  passkeyName: string;
+  at: Date;
+  /** "Firefox on Linux, London, United Kingdom", or null when the request said nothing. */
+  from: string | null;
+  accountLink: string;
+}): EmailContent {
+  const subject =
+    change === "added" ? "A passkey was added to your account" : "A passkey was removed from your account";
+  const when = `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const what = `The passkey "${passkeyName}" was ${change === "added" ? "added to" : "removed from"} your ${PRODUCT_NAME} account on ${when}${from ? ` from ${from}` : ""}.`;
+  const fine = "If that was you, there is nothing to do.";
+  const notYou =
+    "If it wasn't you, change your password and check the passkeys and signed-in devices on your account page.";
+  return {
+    subject,
+    text: [`Hello ${firstName},`, what, fine, `${notYou}\n${accountLink}`, `— ${PRODUCT_NAME}`].join("\n\n"),
+    html: layout(subject, [
+      paragraph(`Hello ${firstName},`),
+      paragraph(what),
+      paragraph(fine),
+      paragraph(notYou),
+      button(accountLink, "Open your account"),
+    ]),
+  };
+}
+
 function layout(title: string, blocks: string[]): string {
   return `<!doctype html>
 <html lang="en">

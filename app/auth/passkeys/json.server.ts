@@ -1,0 +1,44 @@
+// The passkey resource routes answer the page's script in JSON, never with an HTML page. What the
+// shared guards throw (a 303 to the login or confirmation page, a 403 for a bad CSRF token, a 400
+// for a body that is no form) is turned into JSON the script acts on: `redirect` or `error`.
+import type { AppLoadContext } from "@remix-run/cloudflare";
+import { getCookieSession } from "~/auth/session.server";
+import type { Flash } from "~/messages";
+
+export type PasskeyAnswer = { redirect: string } | { error: string };
+
+export async function answerJson(run: () => Promise<Response>): Promise<Response> {
+  try {
+    return await run();
+  } catch (thrown) {
+    if (thrown instanceof Response) {
+      const location = thrown.headers.get("Location");
+      if (!location) throw thrown;
+      // The status says "not done"; the script follows `redirect`. The flash cookie goes along.
+      const headers = new Headers();
+      for (const cookie of thrown.headers.getSetCookie()) headers.append("Set-Cookie", cookie);
+      return Response.json({ redirect: location } satisfies PasskeyAnswer, { status: 401, headers });
+    }
+    if (isThrownData(thrown)) {
+      const message = (thrown.data as { message?: string } | null)?.message ?? "";
+      return Response.json({ error: message } satisfies PasskeyAnswer, { status: thrown.init?.status ?? 400 });
+    }
+    throw thrown;
+  }
+}
+
+/** Remix's `data()` object, as the shared form reader throws it. */
+function isThrownData(value: unknown): value is { data: unknown; init?: { status?: number } } {
+  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "DataWithResponseInit";
+}
+
+export function jsonError(message: string, status = 400): Response {
+  return Response.json({ error: message } satisfies PasskeyAnswer, { status });
+}
+
+/** Success: the script goes to `to`, where the flash is shown. */
+export async function jsonRedirect(request: Request, context: AppLoadContext, to: string, flash?: Flash) {
+  const { session, commit } = await getCookieSession(request, context);
+  if (flash) session.flash("flash", flash);
+  return Response.json({ redirect: to } satisfies PasskeyAnswer, { headers: { "Set-Cookie": await commit() } });
+}

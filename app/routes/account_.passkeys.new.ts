@@ -1,0 +1,39 @@
+// POST (the "Add a passkey" button's script, with the browser's new credential): checks and stores it,
+// sends the notice, and answers JSON: where to go (the list, with a flash), or the error to show.
+import type { ActionFunctionArgs } from "@remix-run/cloudflare";
+import { audit } from "~/auth/audit.server";
+import { requireUser } from "~/auth/auth.server";
+import { describeOrigin, sessionOrigin } from "~/auth/device.server";
+import { CeremonyError } from "~/auth/passkeys/ceremony.server";
+import { answerJson, jsonError, jsonRedirect } from "~/auth/passkeys/json.server";
+import { addPasskey, relyingParty } from "~/auth/passkeys/passkeys.server";
+import { getDb } from "~/database/db.server";
+import { notifyPasskeyChanged } from "~/email/send.server";
+import { readPostedForm } from "~/http/form.server";
+import { serverMessages } from "~/messages";
+
+const refusals = {
+  challenge: serverMessages.passkeyExpired,
+  duplicate: serverMessages.passkeyAlreadyAdded,
+  limit: serverMessages.passkeyLimit,
+} as const;
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { env, cf } = context.cloudflare;
+  return answerJson(async () => {
+    const user = await requireUser(request, context);
+    const form = await readPostedForm(request, context);
+    let added: Awaited<ReturnType<typeof addPasskey>>;
+    try {
+      added = await addPasskey(getDb(context), relyingParty(env), user.id, form.get("credential"));
+    } catch (error) {
+      if (!(error instanceof CeremonyError)) throw error;
+      await audit("passkey_refused", request, env, user.id);
+      return jsonError(serverMessages.passkeyRefused);
+    }
+    if (!added.ok) return jsonError(refusals[added.reason]);
+    await audit("passkey_added", request, env, user.id);
+    notifyPasskeyChanged(context, user, "added", added.name, describeOrigin(sessionOrigin(request, cf)));
+    return jsonRedirect(request, context, "/account/passkeys/", { kind: "success", text: serverMessages.passkeyAdded });
+  });
+}
