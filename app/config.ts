@@ -27,10 +27,25 @@ export const config = {
    */
   d1ReadRetry: { attempts: 3, firstDelayMs: 20 },
   /**
-   * Password reset by email (docs/product.md "Forgot password"): a 256-bit token (the product's floor), valid for 30
-   * minutes, and at most 3 emails per address in any hour, so nobody can flood an inbox through us.
+   * One-time tokens (app/auth/tokens.server.ts): 256 random bits (the product's floor), and how long
+   * each kind lives: a reset link 30 minutes, a confirmation link a day (it arrives with the
+   * welcome, often read later), an address-change link an hour, a pending two-step sign-in 5 minutes.
    */
-  passwordReset: { tokenBytes: 32, lifetimeMs: 30 * 60 * 1000, maxEmails: 3, emailWindowMs: 60 * 60 * 1000 },
+  tokens: {
+    bytes: 32,
+    lifetimeMs: {
+      password_reset: 30 * 60 * 1000,
+      verify_email: 24 * 60 * 60 * 1000,
+      change_email: 60 * 60 * 1000,
+      second_factor: 5 * 60 * 1000,
+    },
+  },
+  /**
+   * Emails a person can make us send (app/email/send-caps.server.ts): at most 3 of a kind per key
+   * (an address for resets, an account for confirmation and address-change links) in any hour, so
+   * nobody can flood an inbox through us.
+   */
+  emailCap: { maxEmails: 3, windowMs: 60 * 60 * 1000 },
   /**
    * Passkeys (docs/product.md "Passkeys"): 256-bit challenges that live 5 minutes (long enough for a
    * phone reached over hybrid transport), at most 20 passkeys per account, a 256-bit random user handle,

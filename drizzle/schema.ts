@@ -72,38 +72,6 @@ export const loginFailures = sqliteTable(
   (t) => [index("login_failures_window_started_at_idx").on(t.windowStartedAt)],
 );
 
-// Password-reset links (docs/product.md "Forgot password"). Like sessions, only the SHA-256 (hex) of the
-// emailed token is kept, so a leaked table can't be used to reset anyone's password.
-export const passwordResetTokens = sqliteTable(
-  "password_reset_tokens",
-  {
-    id: text("id").primaryKey(),
-    userId: integer("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
-    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
-    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
-  },
-  (t) => [
-    index("password_reset_tokens_user_id_idx").on(t.userId),
-    index("password_reset_tokens_expires_at_idx").on(t.expiresAt),
-  ],
-);
-
-// One row per reset email sent, for the per-address cap over a sliding hour. Keyed by the SHA-256
-// of the normalised address (as login_failures is), so the table holds no address.
-export const passwordResetEmails = sqliteTable(
-  "password_reset_emails",
-  {
-    emailHash: text("email_hash").notNull(),
-    sentAt: integer("sent_at", { mode: "timestamp_ms" }).notNull(),
-  },
-  (t) => [
-    index("password_reset_emails_email_hash_sent_at_idx").on(t.emailHash, t.sentAt),
-    index("password_reset_emails_sent_at_idx").on(t.sentAt),
-  ],
-);
-
 // Part three. Every one-time link and pending step, whatever it is for: reset links, address
 // confirmation links, address-change links, pending two-step sign-ins. Only the SHA-256 (hex) of
 // the token is kept; a newer token of one purpose for one account voids the older ones.

@@ -3,27 +3,23 @@
 // per account. Known and unknown addresses take the same path through the same one D1 batch, and
 // the email goes out after the response, so neither the answer nor its timing tells them apart.
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { and, count, eq, exists, gt, inArray, lt, ne, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
-import { randomToken, sha256Hex } from "~/auth/crypto.server";
 import { clearFailures, throttleKey } from "~/auth/login-throttle.server";
 import { endUserSessions } from "~/auth/session.server";
-import { config } from "~/config";
+import { findLiveToken, hashOfPresented, issueToken, newToken, spendToken, whileLive } from "~/auth/tokens.server";
 import { getDb, schema } from "~/database/db.server";
 import { mailConfig, notifyPasswordChanged, sendPasswordResetEmail } from "~/email/send.server";
+import { addressKey, countSend, underSendCap } from "~/email/send-caps.server";
 import { hashPassword } from "~/passwords/password.server";
 
-const { users, passwordResetTokens, passwordResetEmails } = schema;
-const { tokenBytes, lifetimeMs, maxEmails, emailWindowMs } = config.passwordReset;
-
-/** What randomToken(tokenBytes) yields: base64url without padding. Anything else is no link of ours. */
-const TOKEN_SHAPE = new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((tokenBytes * 4) / 3)}}$`);
+const { users } = schema;
 
 /**
  * Issues a link for `email` when it has an account and fewer than 3 links went to it in the last
- * hour, and schedules the email. One D1 round trip whatever the case: the token row is inserted
- * only if the account exists and the cap allows; the account's older links go and the send is
- * counted only if that row now exists.
+ * hour, and schedules the email. One D1 round trip whatever the case: the token row is stored only
+ * if the account exists and the cap allows; the account's older links go and the send is counted
+ * only if that row now exists.
  */
 export async function requestPasswordReset(request: Request, context: AppLoadContext, email: string): Promise<void> {
   const { env } = context.cloudflare;
@@ -31,55 +27,15 @@ export async function requestPasswordReset(request: Request, context: AppLoadCon
   mailConfig(env);
   const db = getDb(context);
   const now = new Date();
-  const token = randomToken(tokenBytes);
-  const [tokenHash, emailHash] = await Promise.all([sha256Hex(token), sha256Hex(email)]);
-
-  const sentInWindow = db
-    .select({ sent: count() })
-    .from(passwordResetEmails)
-    .where(
-      and(
-        eq(passwordResetEmails.emailHash, emailHash),
-        gt(passwordResetEmails.sentAt, new Date(now.getTime() - emailWindowMs)),
-      ),
-    );
-  const thisToken = eq(passwordResetTokens.id, tokenHash);
+  const [{ token, hash }, key] = await Promise.all([newToken(), addressKey(email)]);
   const [issued] = await db.batch([
-    db
-      .insert(passwordResetTokens)
-      .select(
-        db
-          .select({
-            id: sql<string>`${tokenHash}`.as("id"),
-            userId: users.id,
-            createdAt: sql<number>`${now.getTime()}`.as("created_at"),
-            expiresAt: sql<number>`${now.getTime() + lifetimeMs}`.as("expires_at"),
-          })
-          .from(users)
-          .where(and(eq(users.email, email), lt(sql`(${sentInWindow})`, maxEmails))),
-      )
-      .returning({ userId: passwordResetTokens.userId }),
-    // The newest link voids the older ones.
-    db
-      .delete(passwordResetTokens)
-      .where(
-        and(
-          inArray(
-            passwordResetTokens.userId,
-            db.select({ userId: passwordResetTokens.userId }).from(passwordResetTokens).where(thisToken),
-          ),
-          ne(passwordResetTokens.id, tokenHash),
-        ),
-      ),
-    db.insert(passwordResetEmails).select(
-      db
-        .select({
-          emailHash: sql<string>`${emailHash}`.as("email_hash"),
-          sentAt: sql<number>`${now.getTime()}`.as("sent_at"),
-        })
-        .from(passwordResetTokens)
-        .where(thisToken),
-    ),
+    ...issueToken(db, {
+      hash,
+      purpose: "password_reset",
+      forUser: and(eq(users.email, email), underSendCap(db, key, "password_reset", now)) as SQL,
+      now,
+    }),
+    countSend(db, key, "password_reset", hash, now),
   ]);
   const userId = issued[0]?.userId;
   await audit("password_reset_requested", request, env, userId);
@@ -90,21 +46,16 @@ export type ResetAccount = { userId: number; email: string; firstName: string };
 
 /** The account a live link belongs to, or null for a missing, malformed, unknown, spent, superseded or expired one. */
 export async function findResetAccount(context: AppLoadContext, token: string | null): Promise<ResetAccount | null> {
-  if (!token || !TOKEN_SHAPE.test(token)) return null;
-  const row = await getDb(context)
-    .select({ userId: users.id, email: users.email, firstName: users.firstName })
-    .from(passwordResetTokens)
-    .innerJoin(users, eq(passwordResetTokens.userId, users.id))
-    .where(and(eq(passwordResetTokens.id, await sha256Hex(token)), gt(passwordResetTokens.expiresAt, new Date())))
-    .get();
-  return row ?? null;
+  const holder = await findLiveToken(getDb(context), "password_reset", await hashOfPresented(token));
+  return holder && { userId: holder.userId, email: holder.email, firstName: holder.firstName };
 }
 
 /**
- * Sets the new password, in one D1 batch (one transaction): the hash (only while the link is still
- * live, so two racing posts of one link can't both win), every session of the account, the
- * account's links and its failed-login count. False when the link was spent in the meantime.
- * Then "Your password was changed" goes to the account's address.
+ * Sets the new password, in one D1 batch (one transaction): the hash and the address's
+ * confirmation (the link proved the owner reads it), only while the link is still live; every
+ * session of the account; the link, spent; its failed-login count. False when the link was spent in
+ * the meantime (of two racing posts, exactly one spends it). Then "Your password was changed" goes
+ * to the account's address.
  */
 export async function resetPassword(
   request: Request,
@@ -115,22 +66,22 @@ export async function resetPassword(
 ): Promise<boolean> {
   const { env } = context.cloudflare;
   const db = getDb(context);
-  const [tokenHash, failureKey] = await Promise.all([sha256Hex(token), throttleKey(account.email)]);
-  const liveToken = db
-    .select({ id: passwordResetTokens.id })
-    .from(passwordResetTokens)
-    .where(and(eq(passwordResetTokens.id, tokenHash), gt(passwordResetTokens.expiresAt, new Date())));
-  const [updated] = await db.batch([
+  const now = new Date();
+  const [hash, failureKey] = await Promise.all([hashOfPresented(token), throttleKey(account.email)]);
+  if (!hash) return false;
+  const [, , spent] = await db.batch([
     db
       .update(users)
-      .set({ passwordHash: hashPassword(password) })
-      .where(and(eq(users.id, account.userId), exists(liveToken)))
-      .returning({ id: users.id }),
+      .set({
+        passwordHash: hashPassword(password),
+        emailConfirmedAt: sql`coalesce(${users.emailConfirmedAt}, ${now.getTime()})`,
+      })
+      .where(and(eq(users.id, account.userId), whileLive(db, "password_reset", hash, now))),
     endUserSessions(db, account.userId),
-    db.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, account.userId)),
+    spendToken(db, "password_reset", hash, now),
     clearFailures(db, failureKey),
   ]);
-  if (updated.length === 0) return false;
+  if (spent.length === 0) return false;
   await audit("password_reset", request, env, account.userId);
   notifyPasswordChanged(context, account);
   return true;

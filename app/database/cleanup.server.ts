@@ -2,27 +2,27 @@
 import { lte } from "drizzle-orm";
 import { config } from "~/config";
 import { getDbOutsideRequest, schema } from "~/database/db.server";
+import { sendsUncountedBefore } from "~/email/send-caps.server";
 
-const { sessions, loginFailures, passwordResetTokens, passwordResetEmails } = schema;
+const { sessions, loginFailures, tokens, emailSends } = schema;
 
 export async function sweepExpired(env: Env, now = new Date()): Promise<void> {
   const db = getDbOutsideRequest(env);
   const windowEnded = new Date(now.getTime() - config.loginThrottle.windowMs);
-  const emailsUncounted = new Date(now.getTime() - config.passwordReset.emailWindowMs);
-  const [expiredSessions, staleFailures, expiredResetTokens, uncountedResetEmails] = await db.batch([
+  const [expiredSessions, staleFailures, expiredTokens, uncountedSends] = await db.batch([
     db.delete(sessions).where(lte(sessions.expiresAt, now)),
     db.delete(loginFailures).where(lte(loginFailures.windowStartedAt, windowEnded)),
-    db.delete(passwordResetTokens).where(lte(passwordResetTokens.expiresAt, now)),
-    // Past the hour, a sent email no longer counts towards its address's cap.
-    db.delete(passwordResetEmails).where(lte(passwordResetEmails.sentAt, emailsUncounted)),
+    db.delete(tokens).where(lte(tokens.expiresAt, now)),
+    // Past the hour, a sent email no longer counts towards its cap.
+    db.delete(emailSends).where(lte(emailSends.sentAt, sendsUncountedBefore(now))),
   ]);
   console.log(
     JSON.stringify({
       event: "sweep",
       sessionsDeleted: expiredSessions.meta.changes,
       failureCountersDeleted: staleFailures.meta.changes,
-      resetTokensDeleted: expiredResetTokens.meta.changes,
-      resetEmailsDeleted: uncountedResetEmails.meta.changes,
+      tokensDeleted: expiredTokens.meta.changes,
+      emailSendsDeleted: uncountedSends.meta.changes,
     }),
   );
 }

@@ -54,7 +54,7 @@ export function sendPasswordResetEmail(context: AppLoadContext, to: string, toke
     passwordResetEmail({
       to,
       link: `${origin}/reset-password/?${new URLSearchParams({ token })}`,
-      minutes: config.passwordReset.lifetimeMs / 60_000,
+      minutes: config.tokens.lifetimeMs.password_reset / 60_000,
     }),
   );
 }

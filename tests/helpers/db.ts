@@ -61,23 +61,41 @@ export async function insertUser(fields: {
   return row.id;
 }
 
-export type ResetTokenRow = { id: string; user_id: number; created_at: number; expires_at: number };
+export type TokenRow = {
+  id: string;
+  user_id: number;
+  purpose: string;
+  data: string | null;
+  credential_generation: number;
+  created_at: number;
+  expires_at: number;
+};
 
-export async function resetTokensOf(email: string): Promise<ResetTokenRow[]> {
+/** The tokens of one purpose a user holds, oldest first. */
+export async function tokensOf(email: string, purpose: string): Promise<TokenRow[]> {
   const { results } = await env.DB.prepare(
-    "SELECT t.* FROM password_reset_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = ? ORDER BY t.created_at",
+    "SELECT t.* FROM tokens t JOIN users u ON u.id = t.user_id WHERE u.email = ? AND t.purpose = ? ORDER BY t.created_at",
   )
-    .bind(email)
-    .all<ResetTokenRow>();
+    .bind(email, purpose)
+    .all<TokenRow>();
   return results;
 }
 
-/** Reset emails counted against an address (by its SHA-256, as the app keys them). */
-export async function resetEmailsCounted(emailHash: string): Promise<number[]> {
+export function resetTokensOf(email: string): Promise<TokenRow[]> {
+  return tokensOf(email, "password_reset");
+}
+
+/** Emails of a kind counted against a cap key (a SHA-256, as the app keys them). */
+export async function emailsCounted(key: string, purpose: string): Promise<number[]> {
   const { results } = await env.DB.prepare(
-    "SELECT sent_at FROM password_reset_emails WHERE email_hash = ? ORDER BY sent_at",
+    "SELECT sent_at FROM email_sends WHERE key = ? AND purpose = ? ORDER BY sent_at",
   )
-    .bind(emailHash)
+    .bind(key, purpose)
     .all<{ sent_at: number }>();
   return results.map((row) => row.sent_at);
+}
+
+/** Reset emails counted against an address (by its SHA-256, as the app keys them). */
+export function resetEmailsCounted(emailHash: string): Promise<number[]> {
+  return emailsCounted(emailHash, "password_reset");
 }

@@ -159,7 +159,7 @@ describe('the "Reset your password" email', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43,}$/); // 43 base64url characters: 258 bits of room, 256 random.
     const rows = await resetTokensOf(own.email ?? "");
     expect(rows.map((row) => row.id)).toEqual([sha256HexIndependent(token)]);
-    const everything = JSON.stringify((await env.DB.prepare("SELECT * FROM password_reset_tokens").all()).results);
+    const everything = JSON.stringify((await env.DB.prepare("SELECT * FROM tokens").all()).results);
     expect(everything).not.toContain(token);
     const [row] = rows;
     expect((row?.expires_at ?? 0) - (row?.created_at ?? 0)).toBe(30 * 60 * 1000);
@@ -204,7 +204,7 @@ describe("GET /reset-password/", () => {
     const own = await registerThroughForm();
     await requestLink(own.email ?? "");
     const link = await newestResetLink(own.email ?? "");
-    await env.DB.prepare("UPDATE password_reset_tokens SET expires_at = ? WHERE id = ?")
+    await env.DB.prepare("UPDATE tokens SET expires_at = ? WHERE id = ?")
       .bind(Date.now() - 1, sha256HexIndependent(tokenOf(link)))
       .run();
     const { response, html } = await openLink(link);

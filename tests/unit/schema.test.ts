@@ -57,8 +57,10 @@ describe("sessions", () => {
     const { results } = await env.DB.prepare("SELECT name FROM pragma_table_info('sessions')").all<{ name: string }>();
     expect(results.map((column) => column.name).sort()).toEqual([
       "city",
+      "confirmed_at",
       "country",
       "created_at",
+      "credential_generation",
       "device",
       "expires_at",
       "id",

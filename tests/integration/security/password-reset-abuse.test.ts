@@ -51,7 +51,7 @@ describe("at most 3 emails per address per hour", () => {
   it("counts by the address's hash: the table holds no address", async () => {
     const own = await registerThroughForm();
     await forgot(own.email ?? "");
-    const rows = JSON.stringify((await env.DB.prepare("SELECT * FROM password_reset_emails").all()).results);
+    const rows = JSON.stringify((await env.DB.prepare("SELECT * FROM email_sends").all()).results);
     expect(rows).not.toContain(own.email);
     expect(rows).toContain(sha256HexIndependent(own.email ?? ""));
   });
@@ -64,7 +64,7 @@ describe("at most 3 emails per address per hour", () => {
     expect(await resetLinksTo(email)).toHaveLength(3);
     const hash = sha256HexIndependent(email);
     const [oldest] = await resetEmailsCounted(hash);
-    await env.DB.prepare("UPDATE password_reset_emails SET sent_at = ? WHERE email_hash = ? AND sent_at = ?")
+    await env.DB.prepare("UPDATE email_sends SET sent_at = ? WHERE key = ? AND sent_at = ?")
       .bind(Date.now() - 61 * MINUTE, hash, oldest ?? 0)
       .run();
     await forgot(email);
@@ -251,13 +251,11 @@ describe("the scheduled sweep", () => {
     const now = Date.now();
     const expiringHash = sha256HexIndependent(expiring.email ?? "");
     await env.DB.batch([
-      env.DB.prepare(
-        "UPDATE password_reset_tokens SET expires_at = ? WHERE user_id = (SELECT id FROM users WHERE email = ?)",
-      ).bind(now - MINUTE, expiring.email),
-      env.DB.prepare("UPDATE password_reset_emails SET sent_at = ? WHERE email_hash = ?").bind(
-        now - 61 * MINUTE,
-        expiringHash,
+      env.DB.prepare("UPDATE tokens SET expires_at = ? WHERE user_id = (SELECT id FROM users WHERE email = ?)").bind(
+        now - MINUTE,
+        expiring.email,
       ),
+      env.DB.prepare("UPDATE email_sends SET sent_at = ? WHERE key = ?").bind(now - 61 * MINUTE, expiringHash),
     ]);
     await worker.scheduled(createScheduledController({ cron: "17 * * * *", scheduledTime: now }), env);
     expect(await resetTokensOf(expiring.email ?? "")).toEqual([]);
