@@ -15,7 +15,7 @@ import {
   parseAuthenticatorData,
   parseClientDataJSON,
 } from "@oslojs/webauthn";
-import { z } from "zod";
+import * as z from "zod/v4-mini";
 import { formatAaguid } from "~/auth/passkeys/authenticator-names";
 
 /** Why a ceremony was refused; never shown as such (the pages say one sentence), but audited and tested. */
@@ -43,7 +43,7 @@ export type RelyingParty = { id: string; origin: string; name: string };
 /** The algorithms offered at registration, best first (COSE ids): ES256, then RS256 (Windows Hello). */
 export const SUPPORTED_ALGORITHMS = [coseAlgorithmES256, coseAlgorithmRS256] as const;
 
-const base64url = z.string().regex(/^[A-Za-z0-9_-]+$/);
+const base64url = z.string().check(z.regex(/^[A-Za-z0-9_-]+$/));
 
 // The browser's PublicKeyCredential, as its toJSON() (or our few lines of client code) writes it.
 const RegistrationResponse = z.object({
@@ -52,7 +52,7 @@ const RegistrationResponse = z.object({
   response: z.object({
     clientDataJSON: base64url,
     attestationObject: base64url,
-    transports: z.array(z.string()).optional(),
+    transports: z.optional(z.array(z.string())),
   }),
 });
 
@@ -63,7 +63,7 @@ const AuthenticationResponse = z.object({
     clientDataJSON: base64url,
     authenticatorData: base64url,
     signature: base64url,
-    userHandle: base64url.nullish(),
+    userHandle: z.nullish(base64url),
   }),
 });
 
@@ -82,7 +82,7 @@ export function parseAuthenticationResponse(posted: unknown): AuthenticationResp
   return parseJson(AuthenticationResponse, posted);
 }
 
-function parseJson<T>(schema: z.ZodType<T>, posted: unknown): T {
+function parseJson<T>(schema: z.ZodMiniType<T>, posted: unknown): T {
   if (typeof posted !== "string") throw new CeremonyError("malformed");
   let value: unknown;
   try {
