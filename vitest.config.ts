@@ -18,6 +18,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             // Two secrets: the first signs, both verify (rotation is tested).
             SESSION_SECRET: "test-secret-current-0123456789abcdef,test-secret-previous-0123456789abcdef",
+            // The same shape for the key that seals two-step secrets (rotation is tested too).
+            TOTP_SECRET: "test-totp-current-0123456789abcdef,test-totp-previous-0123456789abcdef",
             // Email configuration, as an operator sets it; links must use this origin, whatever the Host.
             MAIL_FROM: "no-reply@edge-auth.test",
             APP_ORIGIN: "http://localhost",

@@ -58,6 +58,12 @@ export const config = {
     userHandleBytes: 32,
     nameMax: 60,
   },
+  /**
+   * "Confirm it's you" (ASVS V7.5.1): pages that change how the account signs in need a password (and
+   * code) typed in the last 10 minutes; signing in counts. Long enough to finish a set-up, short
+   * enough that a session left open somewhere can't be used to add a factor later.
+   */
+  confirmationLifetimeMs: 10 * 60 * 1000,
   /** Field limits from docs/product.md; RFC 5321 caps an address at 254 characters. */
   limits: { emailMax: 254, nameMax: 100, passwordMin: 8, passwordMax: 128 },
 } as const;

@@ -5,6 +5,8 @@ interface Env {
   DB: D1Database;
   /** Comma-separated signing secrets; first signs, all verify. `.dev.vars` locally, `wrangler secret put` in production. */
   SESSION_SECRET?: string;
+  /** Comma-separated keys that seal two-step verification secrets in D1; first seals, all open. Set like SESSION_SECRET. */
+  TOTP_SECRET?: string;
   /** Per-IP limit on login and register POSTs: [[ratelimits]] in wrangler.toml. */
   AUTH_RATE_LIMITER: RateLimit;
   /** Outgoing email (Cloudflare Email Sending): [[send_email]] in wrangler.toml; simulated by wrangler dev and the tests. */

@@ -21,6 +21,7 @@ export const messages = {
   passwordTooShort: "Password must be at least 8 characters",
   passwordTooLong: "Password must be at most 128 characters",
   currentPasswordRequired: "Enter your current password",
+  codeRequired: "Enter the 6-digit code from your authenticator app",
   tooManyAttempts: (minutes: number) => `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
   rateLimited: "Too many requests from your network. Wait a minute, then try again.",
   passwordTooCommon: "That password is one of the most common ones. Choose something less guessable.",
@@ -62,6 +63,7 @@ export const serverMessages = {
   passkeyExpired: "That took too long, or the request was already used. Try again.",
   passkeyNameRequired: "Enter a name",
   passkeyNameTooLong: "Must be at most 60 characters",
+  codeWrong: "That code is not correct",
 } as const;
 
 export type FlashKind = "success" | "info" | "error";

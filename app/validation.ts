@@ -97,6 +97,13 @@ export const ChangePasswordSchema = z
 
 export const DeleteAccountSchema = z.object({ password: TypedPasswordSchema(messages.passwordRequired) });
 
+/** "Confirm it's you": the password, and the code when two-step verification is on (the action decides whether it must be there). */
+export const ConfirmSchema = z.object({
+  password: TypedPasswordSchema(messages.passwordRequired),
+  code: z.optional(z.string()),
+  next: z.optional(z.string()),
+});
+
 export type RegisterForm = z.infer<typeof RegisterSchema>;
 export type LoginForm = z.infer<typeof LoginSchema>;
 export type ProfileForm = z.infer<typeof ProfileSchema>;

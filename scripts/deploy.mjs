@@ -84,6 +84,28 @@ async function healthcheck(
   return last;
 }
 
+// Secrets the worker refuses to run without (each a comma-separated, rotatable list; README "Deploy").
+const REQUIRED_SECRETS = ["SESSION_SECRET", "TOTP_SECRET"];
+
+/** Stops before anything changes when the environment lacks one of the worker's secrets. */
+function requireSecrets() {
+  const args = ["wrangler", "secret", "list", "--env", envName, "--format", "json"];
+  console.log(`$ npx ${args.join(" ")}`);
+  const result = spawnSync("npx", args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (result.status !== 0) fail(`npx ${args.join(" ")} failed (exit ${result.status})`);
+  const present = new Set(JSON.parse(result.stdout).map((secret) => secret.name));
+  const missing = REQUIRED_SECRETS.filter((secret) => !present.has(secret));
+  if (missing.length > 0)
+    fail(
+      missing
+        .map(
+          (secret) =>
+            `secret ${secret} is not set: openssl rand -hex 32 | npx wrangler secret put ${secret} --env ${envName}`,
+        )
+        .join("\n"),
+    );
+}
+
 function rollbackAdvice(status, url) {
   const bar = "!".repeat(78);
   return [
@@ -157,6 +179,8 @@ if (dryRun) {
     `\n✓ Dry run of ${envName} passed. The real deploy: npm run ${envName === "production" ? "deploy" : `deploy:${envName}`}`,
   );
 } else {
+  step("secrets");
+  requireSecrets();
   step("migrations, on the remote D1 (expand only: the running version must keep working)");
   run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--remote", "--env", envName]);
   step("deploy");

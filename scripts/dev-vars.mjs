@@ -1,6 +1,6 @@
 // Writes .dev.vars with what local runs need and nobody has set yet: a random SESSION_SECRET (so
-// local runs sign cookies with a secret of their own) and a MAIL_FROM for the simulated email
-// binding. Never overwrites a value that is there. (APP_ORIGIN comes from `npm start`, which knows
+// local runs sign cookies with a secret of their own), a random TOTP_SECRET (the key two-step
+// secrets are sealed with) and a MAIL_FROM for the simulated email binding. Never overwrites a value that is there. (APP_ORIGIN comes from `npm start`, which knows
 // its port; `npm run dev` users add APP_ORIGIN=http://localhost:5173 themselves: README "Email".)
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +10,7 @@ let current = existsSync(path) ? readFileSync(path, "utf8") : "";
 
 const defaults = {
   SESSION_SECRET: () => randomBytes(32).toString("hex"),
+  TOTP_SECRET: () => randomBytes(32).toString("hex"),
   // A reserved .localhost domain: nothing sent locally can reach anyone.
   MAIL_FROM: () => "no-reply@edge-auth.localhost",
 };

@@ -33,7 +33,7 @@ type Recheck = { ok: true; throttleKey: string } | RecheckFailure;
  * account (and a locked account is refused before any verification), exactly as at the login form.
  * One D1 round trip to read the hash and the failure count together.
  */
-async function recheckPassword(
+export async function recheckPassword(
   request: Request,
   context: AppLoadContext,
   user: SignedInUser,

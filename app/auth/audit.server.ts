@@ -21,7 +21,15 @@ export type AuditEvent =
   | "passkey_added"
   | "passkey_removed"
   /** A WebAuthn response that failed a check (origin, rp id, UV, signature, counter, challenge). */
-  | "passkey_refused";
+  | "passkey_refused"
+  /** "Confirm it's you" passed: this session may change how the account signs in for 10 minutes. */
+  | "identity_confirmed"
+  /** A wrong or reused two-step code or recovery code. */
+  | "two_factor_failure"
+  | "two_factor_enabled"
+  | "two_factor_disabled"
+  | "recovery_codes_renewed"
+  | "recovery_code_used";
 
 export async function audit(event: AuditEvent, request: Request, env: Env, userId?: number): Promise<void> {
   const ip = request.headers.get("CF-Connecting-IP");

@@ -28,6 +28,8 @@ const signedInUserColumns = {
   loginCount: users.loginCount,
   lastLoginAt: users.lastLoginAt,
   previousLoginAt: users.previousLoginAt,
+  confirmedAt: sessions.confirmedAt,
+  twoFactorOn: sql<boolean>`${users.totpSecret} is not null`.mapWith(Boolean),
 };
 
 export type SignedInUser = {
@@ -38,6 +40,9 @@ export type SignedInUser = {
   loginCount: number;
   lastLoginAt: Date | null;
   previousLoginAt: Date | null;
+  /** When this session last proved who is using it (signing in counts): see confirm.server.ts. */
+  confirmedAt: Date | null;
+  twoFactorOn: boolean;
   sessionId: string;
 };
 
@@ -71,13 +76,18 @@ async function loadUser(request: Request, context: AppLoadContext): Promise<Sign
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SignedInUser> {
   const user = await getUser(request, context);
   if (user) return user;
-  const url = new URL(request.url);
-  // Single-fetch data requests arrive without the trailing slash; the user's URL had one.
-  const next = `${url.pathname.replace(/\/?$/, "/")}${url.search}`;
+  const next = pathOf(request);
   throw await redirectWithFlash(request, context, `/login/?${new URLSearchParams({ next })}`, {
     kind: "info",
     text: messages.loginRequired,
   });
+}
+
+/** The page the browser asked for, as the slashed path and query to come back to after a detour. */
+export function pathOf(request: Request): string {
+  const url = new URL(request.url);
+  // Single-fetch data requests arrive without the trailing slash; the user's URL had one.
+  return `${url.pathname.replace(/\/?$/, "/")}${url.search}`;
 }
 
 /** Pages for signed-out visitors send a signed-in one on to `next` (when safe) or the dashboard. */
@@ -184,9 +194,15 @@ export async function logIn(
         ...rehashed,
       })
       .where(eq(users.id, user.id)),
-    db
-      .insert(sessions)
-      .values({ id, userId: user.id, createdAt: now, expiresAt, remember: credentials.remember_me, ...origin }),
+    db.insert(sessions).values({
+      id,
+      userId: user.id,
+      createdAt: now,
+      expiresAt,
+      remember: credentials.remember_me,
+      confirmedAt: now,
+      ...origin,
+    }),
     db.delete(sessions).where(and(eq(sessions.userId, user.id), lte(sessions.expiresAt, now))),
     clearFailures(db, key),
   ]);

@@ -138,6 +138,26 @@ export function NewPasswordFields({ label, errors }: { label: string; errors: Fi
   );
 }
 
+/**
+ * The 6-digit code from an authenticator app: a text input (not type=number, which drops leading
+ * zeros and adds spinners) that brings up the digit keyboard and lets the browser or phone fill a
+ * code it has seen. Spaces are allowed: some apps show "123 456".
+ */
+export function CodeField({ label = "Code", error }: { label?: string; error?: string }) {
+  return (
+    <Field
+      label={label}
+      name="code"
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      pattern="[0-9 ]*"
+      maxLength={7}
+      required
+      error={error}
+    />
+  );
+}
+
 export function FormError({ error }: { error?: string }) {
   if (!error) return null;
   return (

@@ -5,7 +5,7 @@ import { audit } from "~/auth/audit.server";
 import { requireUser } from "~/auth/auth.server";
 import { describeOrigin, sessionOrigin } from "~/auth/device.server";
 import { CeremonyError } from "~/auth/passkeys/ceremony.server";
-import { answerJson, jsonError, jsonRedirect } from "~/auth/passkeys/json.server";
+import { answerJson, confirmationNeeded, jsonError, jsonRedirect } from "~/auth/passkeys/json.server";
 import { addPasskey, relyingParty } from "~/auth/passkeys/passkeys.server";
 import { getDb } from "~/database/db.server";
 import { notifyPasskeyChanged } from "~/email/send.server";
@@ -23,6 +23,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   return answerJson(async () => {
     const user = await requireUser(request, context);
     const form = await readPostedForm(request, context);
+    const unconfirmed = confirmationNeeded(user);
+    if (unconfirmed) return unconfirmed;
     let added: Awaited<ReturnType<typeof addPasskey>>;
     try {
       added = await addPasskey(getDb(context), relyingParty(env), user.id, form.get("credential"));

@@ -10,6 +10,7 @@ import { AuthenticityTokenInput, useAuthenticityToken } from "remix-utils/csrf/r
 import { useHydrated } from "remix-utils/use-hydrated";
 import { audit } from "~/auth/audit.server";
 import { redirectWithFlash, requireUser } from "~/auth/auth.server";
+import { requireConfirmedUser } from "~/auth/confirm.server";
 import { describeOrigin, sessionOrigin } from "~/auth/device.server";
 import { listPasskeys, removePasskey, renamePasskey } from "~/auth/passkeys/passkeys.server";
 import { Field } from "~/components/fields";
@@ -60,6 +61,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!(await renamePasskey(db, user.id, id, name))) throw data({ message: messages.notFound }, { status: 404 });
     throw await redirectWithFlash(request, context, PAGE, { kind: "success", text: serverMessages.passkeyRenamed });
   }
+  // Removing changes how the account signs in: a 303 to "Confirm it's you" unless done lately.
+  await requireConfirmedUser(request, context);
   // Another user's passkey, or one already removed: nothing here to remove.
   const removed = await removePasskey(db, user.id, id);
   if (removed === null) throw data({ message: messages.notFound }, { status: 404 });

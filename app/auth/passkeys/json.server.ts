@@ -2,6 +2,8 @@
 // shared guards throw (a 303 to the login or confirmation page, a 403 for a bad CSRF token, a 400
 // for a body that is no form) is turned into JSON the script acts on: `redirect` or `error`.
 import type { AppLoadContext } from "@remix-run/cloudflare";
+import type { SignedInUser } from "~/auth/auth.server";
+import { CONFIRM_PATH, isRecentlyConfirmed } from "~/auth/confirm.server";
 import { getCookieSession } from "~/auth/session.server";
 import type { Flash } from "~/messages";
 
@@ -41,4 +43,15 @@ export async function jsonRedirect(request: Request, context: AppLoadContext, to
   const { session, commit } = await getCookieSession(request, context);
   if (flash) session.flash("flash", flash);
   return Response.json({ redirect: to } satisfies PasskeyAnswer, { headers: { "Set-Cookie": await commit() } });
+}
+
+/**
+ * Adding a passkey changes how the account signs in: without a confirmation in the last 10 minutes
+ * the script is sent to "Confirm it's you", which brings the person back to the passkeys page (not
+ * to this POST-only route, as `requireConfirmedUser`'s `next` would). Null when confirmed.
+ */
+export function confirmationNeeded(user: SignedInUser): Response | null {
+  if (isRecentlyConfirmed(user)) return null;
+  const redirect = `${CONFIRM_PATH}?${new URLSearchParams({ next: "/account/passkeys/" })}`;
+  return Response.json({ redirect } satisfies PasskeyAnswer, { status: 401 });
 }

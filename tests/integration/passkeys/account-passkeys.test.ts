@@ -155,3 +155,41 @@ describe("renaming and removing", () => {
     expect((await listed(owner.browser)).items[0]).toMatch(/^Google Password Manager \| /);
   });
 });
+
+describe("the confirmation adding and removing need", () => {
+  async function forgetConfirmation(email: string) {
+    await env.DB.prepare("UPDATE sessions SET confirmed_at = 0 WHERE user_id = (SELECT id FROM users WHERE email = ?)")
+      .bind(email)
+      .run();
+  }
+
+  it("sends the script to 'Confirm it's you' (and back to this page), making no challenge and adding nothing", async () => {
+    const { user, browser } = await account();
+    const options = await postForJson(browser, "/account/passkeys/options/");
+    await forgetConfirmation(user.email ?? "");
+    const again = await postForJson(browser, "/account/passkeys/options/");
+    expect(again).toEqual({ status: 401, body: { redirect: "/account/confirm/?next=%2Faccount%2Fpasskeys%2F" } });
+    // A credential made with options fetched while still confirmed is refused too.
+    const { challenge, user: handle } = options.body as { challenge: string; user: { id: string } };
+    const credential = await new SoftwareAuthenticator().register({
+      challenge,
+      origin: "http://localhost",
+      rpId: "localhost",
+      userHandle: handle.id,
+    });
+    const saved = await postForJson(browser, "/account/passkeys/new/", { credential: JSON.stringify(credential) });
+    expect(saved.status).toBe(401);
+    expect((await listed(browser)).items).toEqual([]);
+  });
+
+  it("answers a removal with 303 to 'Confirm it's you' and removes nothing", async () => {
+    const { user, browser } = await account();
+    await addPasskeyThroughPage(browser);
+    const [id = ""] = (await listed(browser)).ids;
+    await forgetConfirmation(user.email ?? "");
+    const { response } = await browser.post("/account/passkeys/", { intent: "remove", passkey: id });
+    expect(response.status).toBe(303);
+    expect(response.headers.get("Location")).toBe("/account/confirm/?next=%2Faccount%2Fpasskeys%2F");
+    expect((await listed(browser)).items).toHaveLength(1);
+  });
+});

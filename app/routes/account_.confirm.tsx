@@ -1,0 +1,83 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
+import { data, redirect } from "@remix-run/cloudflare";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { recheckFailed } from "~/account/account.server";
+import { requireUser } from "~/auth/auth.server";
+import { afterConfirmation, confirmIdentity } from "~/auth/confirm.server";
+import { CodeField, FormError, PasswordField } from "~/components/fields";
+import { useFormValidation } from "~/components/use-form-validation";
+import { usePendingSubmit } from "~/components/use-pending-submit";
+import { readPostedForm } from "~/http/form.server";
+import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
+import { messages, pageMeta, serverMessages } from "~/messages";
+import { ConfirmSchema, type FieldErrors, validateForm } from "~/validation";
+
+export const meta = pageMeta("Confirm it's you");
+
+export const headers = keepRetryAfter;
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await requireUser(request, context);
+  return { twoFactorOn: user.twoFactorOn, next: afterConfirmation(new URL(request.url).searchParams.get("next")) };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const user = await requireUser(request, context);
+  const form = await readPostedForm(request, context);
+  // A password and a one-time code: nothing typed comes back.
+  const values = {};
+  if (!(await withinIpRateLimit(request, context.cloudflare.env))) return tooManyRequests(values);
+  const result = validateForm(ConfirmSchema, form);
+  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
+  if (user.twoFactorOn && !result.data.code?.trim()) {
+    const errors: FieldErrors = { code: messages.codeRequired };
+    return data({ errors, values }, { status: 400 });
+  }
+  const confirmation = await confirmIdentity(request, context, user, result.data);
+  if (!confirmation.ok) {
+    const wrongPassword = confirmation.field === "password";
+    return recheckFailed(
+      confirmation,
+      confirmation.field,
+      wrongPassword ? serverMessages.passwordWrong : serverMessages.codeWrong,
+    );
+  }
+  throw redirect(afterConfirmation(result.data.next), 303);
+}
+
+export default function ConfirmItsYou() {
+  const { twoFactorOn, next } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const { formRef, onSubmit, errors } = useFormValidation(ConfirmSchema, result?.errors);
+  const submitting = usePendingSubmit("/account/confirm/");
+  return (
+    <section className="card" aria-labelledby="confirm-title">
+      <h1 id="confirm-title">Confirm it's you</h1>
+      <p className="muted">
+        {twoFactorOn
+          ? "Before you change how your account signs in, type your password and a code from your authenticator app."
+          : "Before you change how your account signs in, type your password."}
+      </p>
+      <FormError error={errors.form} />
+      <Form method="post" action="/account/confirm/" noValidate ref={formRef} onSubmit={onSubmit}>
+        <AuthenticityTokenInput />
+        <input type="hidden" name="next" value={next} />
+        <PasswordField
+          label="Password"
+          name="password"
+          autoComplete="current-password"
+          required
+          error={errors.password}
+        />
+        {twoFactorOn ? <CodeField error={errors.code} /> : null}
+        <button type="submit" className="button block" disabled={submitting}>
+          {submitting ? "Confirming…" : "Confirm"}
+        </button>
+      </Form>
+      <p className="card-footer">
+        <Link to="/account/">Back to your account</Link>
+      </p>
+    </section>
+  );
+}
