@@ -87,6 +87,8 @@ export const LoginSchema = z.object({
     z.optional(z.string()),
     z.transform((value) => value !== undefined),
   ),
+  /** Where to go once signed in (checked by safeRedirect); kept for the retry, as the form posts without the query. */
+  next: z.optional(z.string()),
 });
 
 export const ProfileSchema = z.object(NamesShape);
@@ -96,6 +98,12 @@ export const ChangePasswordSchema = z
   .check(passwordsMatch);
 
 export const DeleteAccountSchema = z.object({ password: TypedPasswordSchema(messages.passwordRequired) });
+
+/** A form with nothing but its CSRF token (log out). */
+export const EmptyFormSchema = z.object({});
+
+/** A devices list "Sign out" button: a session reference, or "others" (the route answers 404 to anything it can't use). */
+export const SignOutDevicesSchema = z.object({ session: z.optional(z.string()) });
 
 /** "Confirm it's you": the password, and the code when two-step verification is on (the action decides whether it must be there). */
 export const ConfirmSchema = z.object({

@@ -2,7 +2,7 @@
 // take over or destroy an account ask for the password again, under the per-IP limit (in the routes)
 // and the per-account throttle of failed logins (here), so a borrowed session can't guess it.
 // Each successful change is one D1 batch (one round trip, one transaction).
-import { type AppLoadContext, data } from "@remix-run/cloudflare";
+import type { AppLoadContext } from "@remix-run/cloudflare";
 import { eq } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
 import type { SignedInUser } from "~/auth/auth.server";
@@ -16,10 +16,9 @@ import {
 } from "~/auth/session.server";
 import { getDb, schema } from "~/database/db.server";
 import { notifyPasswordChanged } from "~/email/send.server";
-import { tooManyRequests } from "~/http/rate-limit.server";
-import { messages, serverMessages } from "~/messages";
+import { serverMessages } from "~/messages";
 import { hashPassword, verifyPassword } from "~/passwords/password.server";
-import type { ChangePasswordForm, FieldErrors, ProfileForm } from "~/validation";
+import type { ChangePasswordForm, ProfileForm } from "~/validation";
 
 const { users } = schema;
 
@@ -58,16 +57,6 @@ export async function recheckPassword(
     return { ok: false, reason: "wrong" };
   }
   return { ok: true, throttleKey: key };
-}
-
-/** The form's answer to a failed re-check: 400 with `message` beside the password field, or 429 while the account is locked. */
-export function recheckFailed(failure: RecheckFailure, field: string, message: string) {
-  if (failure.reason === "locked") {
-    const minutes = failure.retryAfterMinutes;
-    return tooManyRequests({}, messages.tooManyAttempts(minutes), minutes * 60);
-  }
-  const errors: FieldErrors = { [field]: message };
-  return data({ errors, values: {} }, { status: 400 });
 }
 
 export async function updateProfile(

@@ -1,9 +1,21 @@
-// Password rules beyond length, Django-style: small validators `(password, email) => error | null`.
-// Server-only, so the common-password list stays out of the browser bundle.
-import { messages } from "~/messages";
+// Password rules beyond length, Django-style: a list of small validators, each naming the first
+// problem it finds with a new password or null. A validator may be async (one that asks a breach
+// service over the network, say): add it to the list and every form that sets a password applies it
+// (app/http/form-action.server.ts runs the policy). Server-only, so the common-password list stays
+// out of the browser bundle.
+import { messages, serverMessages } from "~/messages";
 import commonPasswordList from "~/passwords/common-passwords.txt?raw";
 
-type PasswordValidator = (password: string, email: string) => string | null;
+/** A password about to be set, with what the rules compare it to. */
+export type NewPassword = {
+  password: string;
+  /** The account's address (registration: the one typed). */
+  email: string;
+  /** The password it replaces, when the form asked for it (the password change). */
+  current?: string;
+};
+
+type PasswordValidator = (candidate: NewPassword, env: Env) => string | null | Promise<string | null>;
 
 let commonPasswords: Set<string> | undefined;
 
@@ -14,8 +26,10 @@ function isCommon(password: string): boolean {
 }
 
 const validators: PasswordValidator[] = [
-  (password) => (isCommon(password) ? messages.passwordTooCommon : null),
-  (password, email) => {
+  ({ password, current }) =>
+    current !== undefined && password === current ? serverMessages.newPasswordUnchanged : null,
+  ({ password }) => (isCommon(password) ? messages.passwordTooCommon : null),
+  ({ password, email }) => {
     const localPart = email.slice(0, email.lastIndexOf("@")).toLowerCase();
     const lowered = password.toLowerCase();
     // Containment only counts from 3 characters: "a@x.io" must not outlaw every "a".
@@ -24,11 +38,11 @@ const validators: PasswordValidator[] = [
   },
 ];
 
-/** The first rule the password breaks, or null. */
-export function passwordPolicyError(password: string, email: string): string | null {
+/** The first rule the new password breaks, or null. Rules run in order; a later one never runs once one fails. */
+export async function newPasswordProblem(candidate: NewPassword, env: Env): Promise<string | null> {
   for (const validate of validators) {
-    const error = validate(password, email);
-    if (error) return error;
+    const problem = await validate(candidate, env);
+    if (problem) return problem;
   }
   return null;
 }

@@ -1,5 +1,4 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { data } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { updateProfile } from "~/account/account.server";
@@ -9,9 +8,9 @@ import { NameFields } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { UtcTime } from "~/components/utc-time";
-import { readPostedForm } from "~/http/form.server";
+import { submitForm } from "~/http/form-action.server";
 import { pageMeta, serverMessages } from "~/messages";
-import { ProfileSchema, validateForm } from "~/validation";
+import { ProfileSchema } from "~/validation";
 
 export const meta = pageMeta("Account");
 
@@ -27,11 +26,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const form = await readPostedForm(request, context);
-  const values = { first_name: String(form.get("first_name") ?? ""), last_name: String(form.get("last_name") ?? "") };
-  const result = validateForm(ProfileSchema, form);
-  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  await updateProfile(request, context, user, result.data);
+  const submission = await submitForm(request, context, { schema: ProfileSchema, keep: ["first_name", "last_name"] });
+  if (!submission.ok) return submission.reply;
+  await updateProfile(request, context, user, submission.data);
   throw await redirectWithFlash(request, context, "/account/", { kind: "success", text: serverMessages.detailsSaved });
 }
 

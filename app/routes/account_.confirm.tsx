@@ -1,17 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { data, redirect } from "@remix-run/cloudflare";
+import { redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { recheckFailed } from "~/account/account.server";
 import { requireUser } from "~/auth/auth.server";
 import { afterConfirmation, confirmIdentity } from "~/auth/confirm.server";
 import { CodeField, FormError, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
-import { readPostedForm } from "~/http/form.server";
-import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
+import { submitForm } from "~/http/form-action.server";
+import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta, serverMessages } from "~/messages";
-import { ConfirmSchema, type FieldErrors, validateForm } from "~/validation";
+import { ConfirmSchema } from "~/validation";
 
 export const meta = pageMeta("Confirm it's you");
 
@@ -24,26 +23,19 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const form = await readPostedForm(request, context);
   // A password and a one-time code: nothing typed comes back.
-  const values = {};
-  if (!(await withinIpRateLimit(request, context.cloudflare.env))) return tooManyRequests(values);
-  const result = validateForm(ConfirmSchema, form);
-  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  if (user.twoFactorOn && !result.data.code?.trim()) {
-    const errors: FieldErrors = { code: messages.codeRequired };
-    return data({ errors, values }, { status: 400 });
-  }
-  const confirmation = await confirmIdentity(request, context, user, result.data);
+  const submission = await submitForm(request, context, { schema: ConfirmSchema, ipLimit: "refuse" });
+  if (!submission.ok) return submission.reply;
+  if (user.twoFactorOn && !submission.data.code?.trim()) return submission.reject({ code: messages.codeRequired });
+  const confirmation = await confirmIdentity(request, context, user, submission.data);
   if (!confirmation.ok) {
+    if (confirmation.reason === "locked") return submission.tooManyAttempts(confirmation.retryAfterMinutes);
     const wrongPassword = confirmation.field === "password";
-    return recheckFailed(
-      confirmation,
-      confirmation.field,
-      wrongPassword ? serverMessages.passwordWrong : serverMessages.codeWrong,
-    );
+    return submission.reject({
+      [confirmation.field]: wrongPassword ? serverMessages.passwordWrong : serverMessages.codeWrong,
+    });
   }
-  throw redirect(afterConfirmation(result.data.next), 303);
+  throw redirect(afterConfirmation(submission.data.next), 303);
 }
 
 export default function ConfirmItsYou() {

@@ -1,16 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { data, redirect } from "@remix-run/cloudflare";
+import { redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { deleteAccount, recheckFailed } from "~/account/account.server";
+import { deleteAccount } from "~/account/account.server";
 import { requireUser } from "~/auth/auth.server";
 import { FormError, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
-import { readPostedForm } from "~/http/form.server";
-import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
+import { submitForm } from "~/http/form-action.server";
+import { keepRetryAfter } from "~/http/rate-limit.server";
 import { pageMeta, serverMessages } from "~/messages";
-import { DeleteAccountSchema, validateForm } from "~/validation";
+import { DeleteAccountSchema } from "~/validation";
 
 export const meta = pageMeta("Delete account");
 
@@ -23,13 +23,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const form = await readPostedForm(request, context);
-  const values = {};
-  if (!(await withinIpRateLimit(request, context.cloudflare.env))) return tooManyRequests(values);
-  const result = validateForm(DeleteAccountSchema, form);
-  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  const deletion = await deleteAccount(request, context, user, result.data.password);
-  if (!deletion.ok) return recheckFailed(deletion, "password", serverMessages.passwordWrong);
+  const submission = await submitForm(request, context, { schema: DeleteAccountSchema, ipLimit: "refuse" });
+  if (!submission.ok) return submission.reply;
+  const deletion = await deleteAccount(request, context, user, submission.data.password);
+  if (!deletion.ok) {
+    if (deletion.reason === "locked") return submission.tooManyAttempts(deletion.retryAfterMinutes);
+    return submission.reject({ password: serverMessages.passwordWrong });
+  }
   throw redirect("/", { status: 303, headers: { "Set-Cookie": deletion.cookie } });
 }
 

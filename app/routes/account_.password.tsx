@@ -1,17 +1,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { data, redirect } from "@remix-run/cloudflare";
+import { redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { changePassword, recheckFailed } from "~/account/account.server";
+import { changePassword } from "~/account/account.server";
 import { requireUser } from "~/auth/auth.server";
 import { FormError, NewPasswordFields, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
-import { readPostedForm } from "~/http/form.server";
-import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
+import { submitForm } from "~/http/form-action.server";
+import { keepRetryAfter } from "~/http/rate-limit.server";
 import { pageMeta, serverMessages } from "~/messages";
-import { passwordPolicyError } from "~/passwords/password-policy.server";
-import { ChangePasswordSchema, type FieldErrors, validateForm } from "~/validation";
+import { ChangePasswordSchema } from "~/validation";
 
 export const meta = pageMeta("Change password");
 
@@ -24,23 +23,18 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const form = await readPostedForm(request, context);
   // Every field is a password: nothing typed comes back.
-  const values = {};
-  if (!(await withinIpRateLimit(request, context.cloudflare.env))) return tooManyRequests(values);
-  const result = validateForm(ChangePasswordSchema, form);
-  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  // Checked here rather than in the shared schema: the browser bundle stays as small as it was.
-  const policyError =
-    result.data.password === result.data.current_password
-      ? serverMessages.newPasswordUnchanged
-      : passwordPolicyError(result.data.password, user.email);
-  if (policyError) {
-    const errors: FieldErrors = { password: policyError };
-    return data({ errors, values }, { status: 400 });
+  const submission = await submitForm(request, context, {
+    schema: ChangePasswordSchema,
+    ipLimit: "refuse",
+    newPassword: (form) => ({ password: form.password, email: user.email, current: form.current_password }),
+  });
+  if (!submission.ok) return submission.reply;
+  const change = await changePassword(request, context, user, submission.data);
+  if (!change.ok) {
+    if (change.reason === "locked") return submission.tooManyAttempts(change.retryAfterMinutes);
+    return submission.reject({ current_password: serverMessages.currentPasswordWrong });
   }
-  const change = await changePassword(request, context, user, result.data);
-  if (!change.ok) return recheckFailed(change, "current_password", serverMessages.currentPasswordWrong);
   throw redirect("/account/", { status: 303, headers: { "Set-Cookie": change.cookie } });
 }
 

@@ -5,8 +5,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudfla
 import { data, redirect } from "@remix-run/cloudflare";
 import { signOutDevices } from "~/account/devices.server";
 import { redirectWithFlash, requireUser } from "~/auth/auth.server";
-import { readPostedForm } from "~/http/form.server";
+import { submitForm } from "~/http/form-action.server";
 import { messages, serverMessages } from "~/messages";
+import { SignOutDevicesSchema } from "~/validation";
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUser(request, context);
@@ -15,11 +16,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
-  const form = await readPostedForm(request, context);
-  const target = form.get("session");
+  const submission = await submitForm(request, context, { schema: SignOutDevicesSchema });
+  const target = submission.ok ? submission.data.session : undefined;
   // A reference that names none of this user's other sessions (missing, garbled, another user's,
   // already ended) is answered alike: nothing to sign out here.
-  if (typeof target !== "string" || !(await signOutDevices(request, context, user, target))) {
+  if (target === undefined || !(await signOutDevices(request, context, user, target))) {
     throw data({ message: messages.notFound }, { status: 404 });
   }
   throw await redirectWithFlash(request, context, "/account/", {

@@ -7,11 +7,10 @@ import { Field } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { config } from "~/config";
-import { readPostedForm } from "~/http/form.server";
-import { withinIpRateLimit } from "~/http/rate-limit.server";
+import { submitForm } from "~/http/form-action.server";
 import { tokenPageHeaders } from "~/http/security-headers.server";
 import { messages, pageMeta } from "~/messages";
-import { type FieldErrors, ForgotPasswordSchema, validateForm } from "~/validation";
+import { type FieldErrors, ForgotPasswordSchema } from "~/validation";
 
 export const meta = pageMeta("Forgot your password?");
 
@@ -20,15 +19,16 @@ export const headers = tokenPageHeaders;
 // Signed-in visitors may use it too (docs/product.md): no guard, and no loader of its own.
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await readPostedForm(request, context);
-  const values = { email: String(form.get("email") ?? "") };
-  const allowed = await withinIpRateLimit(request, context.cloudflare.env);
-  const result = validateForm(ForgotPasswordSchema, form);
-  if (!result.ok) return data({ errors: result.errors, values, sent: false }, { status: 400 });
   // Over the per-IP limit, as over the per-address cap, the answer is the same and nothing is sent.
-  if (allowed) await requestPasswordReset(request, context, result.data.email);
+  const submission = await submitForm(request, context, {
+    schema: ForgotPasswordSchema,
+    keep: ["email"],
+    ipLimit: "count",
+  });
+  if (!submission.ok) return submission.reply;
+  if (submission.withinIpLimit) await requestPasswordReset(request, context, submission.data.email);
   const errors: FieldErrors = {};
-  return data({ errors, values, sent: true });
+  return data({ errors, values: submission.values, sent: true });
 }
 
 export default function ForgotPassword() {
@@ -38,7 +38,7 @@ export default function ForgotPassword() {
   return (
     <section className="card" aria-labelledby="forgot-title">
       <h1 id="forgot-title">Forgot your password?</h1>
-      {result?.sent ? (
+      {result && "sent" in result ? (
         <p className="notice" role="status">
           {messages.resetLinkSent}
         </p>

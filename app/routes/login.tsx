@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { data, redirect } from "@remix-run/cloudflare";
+import { redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { logIn, requireAnonymous } from "~/auth/auth.server";
@@ -7,11 +7,11 @@ import { sessionOrigin } from "~/auth/device.server";
 import { Field, FormError, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
-import { readPostedForm } from "~/http/form.server";
-import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
+import { submitForm } from "~/http/form-action.server";
+import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta } from "~/messages";
 import { safeRedirect } from "~/safe-redirect";
-import { type FieldErrors, LoginSchema, validateForm } from "~/validation";
+import { LoginSchema } from "~/validation";
 
 export const meta = pageMeta("Log in");
 
@@ -23,23 +23,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { env } = context.cloudflare;
-  const form = await readPostedForm(request, context);
+  await requireAnonymous(request, context);
   // The form posts to /login/ without the query string, so `next` comes back for the retry.
-  const values = { email: String(form.get("email") ?? ""), next: String(form.get("next") ?? "") };
-  if (!(await withinIpRateLimit(request, env))) return tooManyRequests(values);
-  const result = validateForm(LoginSchema, form);
-  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  const login = await logIn(request, context, result.data, sessionOrigin(request, context.cloudflare.cf));
+  const submission = await submitForm(request, context, {
+    schema: LoginSchema,
+    keep: ["email", "next"],
+    ipLimit: "refuse",
+  });
+  if (!submission.ok) return submission.reply;
+  const login = await logIn(request, context, submission.data, sessionOrigin(request, context.cloudflare.cf));
   if (login.ok) {
-    throw redirect(safeRedirect(form.get("next")), { status: 303, headers: { "Set-Cookie": login.cookie } });
+    throw redirect(safeRedirect(submission.data.next), { status: 303, headers: { "Set-Cookie": login.cookie } });
   }
-  if (login.reason === "locked") {
-    const minutes = login.retryAfterMinutes;
-    return tooManyRequests(values, messages.tooManyAttempts(minutes), minutes * 60);
-  }
-  const errors: FieldErrors = { form: messages.invalidCredentials };
-  return data({ errors, values }, { status: 400 });
+  if (login.reason === "locked") return submission.tooManyAttempts(login.retryAfterMinutes);
+  return submission.reject({ form: messages.invalidCredentials });
 }
 
 export default function Login() {

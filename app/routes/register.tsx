@@ -1,5 +1,4 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { data } from "@remix-run/cloudflare";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { redirectWithFlash, registerUser, requireAnonymous } from "~/auth/auth.server";
@@ -7,11 +6,10 @@ import { Field, NameFields, NewPasswordFields } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { config } from "~/config";
-import { readPostedForm } from "~/http/form.server";
-import { keepRetryAfter, tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
+import { submitForm } from "~/http/form-action.server";
+import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta } from "~/messages";
-import { passwordPolicyError } from "~/passwords/password-policy.server";
-import { type FieldErrors, HONEYPOT_FIELD, RegisterSchema, validateForm } from "~/validation";
+import { HONEYPOT_FIELD, RegisterSchema } from "~/validation";
 
 export const meta = pageMeta("Register");
 
@@ -23,26 +21,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { env } = context.cloudflare;
   await requireAnonymous(request, context);
-  const form = await readPostedForm(request, context);
-  // Typed values come back so nobody retypes them; passwords never do.
-  const values = {
-    email: String(form.get("email") ?? ""),
-    first_name: String(form.get("first_name") ?? ""),
-    last_name: String(form.get("last_name") ?? ""),
-  };
-  if (!(await withinIpRateLimit(request, env))) return tooManyRequests(values);
-  const result = validateForm(RegisterSchema, form);
-  if (!result.ok) return data({ errors: result.errors, values }, { status: 400 });
-  const policyError = passwordPolicyError(result.data.password, result.data.email);
-  if (policyError) {
-    const errors: FieldErrors = { password: policyError };
-    return data({ errors, values }, { status: 400 });
-  }
-  if ((await registerUser(request, context, result.data)) === null) {
-    const errors: FieldErrors = { email: messages.emailTaken };
-    return data({ errors, values }, { status: 400 });
+  const submission = await submitForm(request, context, {
+    schema: RegisterSchema,
+    keep: ["email", "first_name", "last_name"],
+    ipLimit: "refuse",
+    newPassword: (form) => ({ password: form.password, email: form.email }),
+  });
+  if (!submission.ok) return submission.reply;
+  if ((await registerUser(request, context, submission.data)) === null) {
+    return submission.reject({ email: messages.emailTaken });
   }
   throw await redirectWithFlash(request, context, "/login/", { kind: "success", text: messages.registered });
 }

@@ -7,18 +7,16 @@ import { findResetAccount, resetPassword } from "~/auth/password-reset.server";
 import { FormError, NewPasswordFields } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
-import { readPostedForm } from "~/http/form.server";
-import { tooManyRequests, withinIpRateLimit } from "~/http/rate-limit.server";
+import { submitForm } from "~/http/form-action.server";
 import { tokenPageHeaders } from "~/http/security-headers.server";
 import { messages, pageMeta } from "~/messages";
-import { passwordPolicyError } from "~/passwords/password-policy.server";
-import { type FieldErrors, ResetPasswordSchema, validateForm } from "~/validation";
+import { type FieldErrors, ResetPasswordSchema } from "~/validation";
 
 export const meta = pageMeta("Set a new password");
 
 export const headers = tokenPageHeaders;
 
-const invalidLink = () => data({ linkInvalid: true, errors: {} as FieldErrors }, { status: 400 });
+const invalidLink = () => data({ linkInvalid: true, errors: {} as FieldErrors, values: {} }, { status: 400 });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const token = new URL(request.url).searchParams.get("token");
@@ -29,19 +27,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await readPostedForm(request, context);
-  if (!(await withinIpRateLimit(request, context.cloudflare.env))) return tooManyRequests({});
-  const token = String(form.get("token") ?? "");
+  const submission = await submitForm(request, context, { schema: ResetPasswordSchema, ipLimit: "refuse" });
+  if (!submission.ok) return submission.reply;
+  const { token = "", password } = submission.data;
+  // The link names the account, so the password rules run once it is found. (A dead link with
+  // invalid fields shows the same page either way: the loader, which runs again, finds it dead.)
   const account = await findResetAccount(context, token);
   if (!account) return invalidLink();
-  const result = validateForm(ResetPasswordSchema, form);
-  if (!result.ok) return data({ linkInvalid: false, errors: result.errors }, { status: 400 });
-  const policyError = passwordPolicyError(result.data.password, account.email);
-  if (policyError) {
-    const errors: FieldErrors = { password: policyError };
-    return data({ linkInvalid: false, errors }, { status: 400 });
-  }
-  if (!(await resetPassword(request, context, account, token, result.data.password))) return invalidLink();
+  const weak = await submission.checkNewPassword({ password, email: account.email });
+  if (weak) return weak;
+  if (!(await resetPassword(request, context, account, token, password))) return invalidLink();
   throw await redirectWithFlash(request, context, "/login/", { kind: "success", text: messages.passwordWasReset });
 }
 

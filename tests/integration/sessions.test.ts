@@ -66,12 +66,15 @@ describe("V7.2.4 login creates a new session (no session fixation)", () => {
     expect(await sessionById(sha256HexIndependent(b ?? ""))).not.toBeNull();
   });
 
-  it("logging in again from a signed-in browser replaces its token", async () => {
+  it("a signed-in browser posting the login form is sent on, as the page itself does: no second session", async () => {
     const { browser } = await signedInBrowser(user);
     const old = await tokenOf(browser);
+    const before = await sessionsOf(user.email ?? "");
     const { response } = await browser.post("/login/", credentials());
-    expect(response.status).toBe(303);
-    expect(await tokenOf(browser)).not.toBe(old);
+    expect(response.status).toBe(302);
+    expect(response.headers.get("Location")).toBe("/dash/");
+    expect(await tokenOf(browser)).toBe(old);
+    expect(await sessionsOf(user.email ?? "")).toEqual(before);
     expect(await isSignedIn(browser)).toBe(true);
   });
 });
