@@ -5,11 +5,18 @@ import { audit } from "~/auth/audit.server";
 import { requireUser } from "~/auth/auth.server";
 import { describeOrigin, sessionOrigin } from "~/auth/device.server";
 import { CeremonyError } from "~/auth/passkeys/ceremony.server";
-import { answerJson, confirmationNeeded, jsonError, jsonRedirect } from "~/auth/passkeys/json.server";
+import {
+  answerJson,
+  CredentialForm,
+  confirmationNeeded,
+  jsonError,
+  jsonRedirect,
+  jsonRefusal,
+} from "~/auth/passkeys/json.server";
 import { addPasskey, relyingParty } from "~/auth/passkeys/passkeys.server";
 import { getDb } from "~/database/db.server";
 import { notifyPasskeyChanged } from "~/email/send.server";
-import { readPostedForm } from "~/http/form.server";
+import { submitForm } from "~/http/form-action.server";
 import { serverMessages } from "~/messages";
 
 const refusals = {
@@ -22,12 +29,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { env, cf } = context.cloudflare;
   return answerJson(async () => {
     const user = await requireUser(request, context);
-    const form = await readPostedForm(request, context);
+    const submission = await submitForm(request, context, { schema: CredentialForm });
+    if (!submission.ok) return jsonRefusal(submission.reply);
     const unconfirmed = confirmationNeeded(user);
     if (unconfirmed) return unconfirmed;
     let added: Awaited<ReturnType<typeof addPasskey>>;
     try {
-      added = await addPasskey(getDb(context), relyingParty(env), user.id, form.get("credential"));
+      added = await addPasskey(getDb(context), relyingParty(env), user.id, submission.data.credential);
     } catch (error) {
       if (!(error instanceof CeremonyError)) throw error;
       await audit("passkey_refused", request, env, user.id);

@@ -8,6 +8,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { AuthenticityTokenInput, useAuthenticityToken } from "remix-utils/csrf/react";
 import { useHydrated } from "remix-utils/use-hydrated";
+import * as z from "zod/v4-mini";
 import { audit } from "~/auth/audit.server";
 import { redirectWithFlash, requireUser } from "~/auth/auth.server";
 import { requireConfirmedUser } from "~/auth/confirm.server";
@@ -19,7 +20,7 @@ import { UtcTime } from "~/components/utc-time";
 import { config } from "~/config";
 import { getDb } from "~/database/db.server";
 import { notifyPasskeyChanged } from "~/email/send.server";
-import { readPostedForm } from "~/http/form.server";
+import { submitForm } from "~/http/form-action.server";
 import { messages, pageMeta, serverMessages } from "~/messages";
 
 export const meta = pageMeta("Passkeys");
@@ -39,25 +40,30 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   };
 }
 
+// Rename or remove: which passkey, and for a rename its new name (trimmed, 1 to 60 characters).
+const PasskeyForm = z.object({
+  intent: z.enum(["remove", "rename"]),
+  passkey: z.string(),
+  name: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.minLength(1, serverMessages.passkeyNameRequired),
+        z.maxLength(config.passkeys.nameMax, serverMessages.passkeyNameTooLong),
+      ),
+  ),
+});
+
 export async function action({ request, context }: ActionFunctionArgs) {
   const { env, cf } = context.cloudflare;
   const user = await requireUser(request, context);
-  const form = await readPostedForm(request, context);
-  const id = form.get("passkey");
-  const intent = form.get("intent");
-  if (typeof id !== "string" || (intent !== "remove" && intent !== "rename")) {
-    throw data({ message: messages.notFound }, { status: 404 });
-  }
+  const submission = await submitForm(request, context, { schema: PasskeyForm, keep: ["passkey", "name"] });
+  if (!submission.ok) return submission.reply;
+  const { intent, passkey: id, name } = submission.data;
   const db = getDb(context);
   if (intent === "rename") {
-    const name = String(form.get("name") ?? "").trim();
-    const error =
-      name === ""
-        ? serverMessages.passkeyNameRequired
-        : name.length > config.passkeys.nameMax
-          ? serverMessages.passkeyNameTooLong
-          : null;
-    if (error) return data({ errors: { [id]: error }, values: { id, name } }, { status: 400 });
+    if (name === undefined) return submission.reject({ name: serverMessages.passkeyNameRequired });
     if (!(await renamePasskey(db, user.id, id, name))) throw data({ message: messages.notFound }, { status: 404 });
     throw await redirectWithFlash(request, context, PAGE, { kind: "success", text: serverMessages.passkeyRenamed });
   }
@@ -83,7 +89,8 @@ export default function Passkeys() {
       <ul className="devices passkeys">
         {passkeys.map((passkey, index) => {
           const labelId = `passkey-${index}`;
-          const renameError = result?.errors[passkey.id];
+          // A refused rename shows its message beside the field of the passkey it was for.
+          const renameError = result?.values.passkey === passkey.id ? result.errors.name : undefined;
           return (
             <li key={passkey.id} className="device">
               <div className="device-facts">

@@ -2,10 +2,14 @@
 // shared guards throw (a 303 to the login or confirmation page, a 403 for a bad CSRF token, a 400
 // for a body that is no form) is turned into JSON the script acts on: `redirect` or `error`.
 import type { AppLoadContext } from "@remix-run/cloudflare";
+import * as z from "zod/v4-mini";
 import type { SignedInUser } from "~/auth/auth.server";
 import { CONFIRM_PATH, isRecentlyConfirmed } from "~/auth/confirm.server";
 import { getCookieSession } from "~/auth/session.server";
 import type { Flash } from "~/messages";
+
+/** What the scripts post after a ceremony: the browser's credential as JSON (checked by ceremony.server.ts). */
+export const CredentialForm = z.object({ credential: z.string({ error: "No passkey was sent." }) });
 
 export type PasskeyAnswer = { redirect: string } | { error: string };
 
@@ -29,8 +33,17 @@ export async function answerJson(run: () => Promise<Response>): Promise<Response
   }
 }
 
+/** A refused submission (submitForm's 400/403/429 `data()`) as the script's JSON: its first message. */
+export function jsonRefusal(reply: unknown): Response {
+  if (!isThrownData(reply)) throw new Error("not a form reply");
+  const { errors } = reply.data as { errors: Record<string, string | undefined> };
+  const message = errors.form ?? Object.values(errors).find(Boolean) ?? "";
+  const headers = new Headers(reply.init?.headers);
+  return Response.json({ error: message } satisfies PasskeyAnswer, { status: reply.init?.status ?? 400, headers });
+}
+
 /** Remix's `data()` object, as the shared form reader throws it. */
-function isThrownData(value: unknown): value is { data: unknown; init?: { status?: number } } {
+function isThrownData(value: unknown): value is { data: unknown; init?: { status?: number; headers?: HeadersInit } } {
   return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "DataWithResponseInit";
 }
 
