@@ -36,7 +36,7 @@ export default defineConfig(({ command }) => ({
     wasmModulesInDev(),
     // A fresh load context per request, as the worker makes: per-request caches key on it.
     cloudflareDevProxyVitePlugin<Env, IncomingRequestCfProperties>({
-      getLoadContext: ({ context }) => ({ ...context }),
+      getLoadContext: ({ context, request }) => ({ ...context, requestMethod: request.method }),
     }),
     remix({
       future: {

@@ -15,10 +15,17 @@ export const config = {
   /** argon2id with OWASP's first recommended set: 19 MiB, 2 passes, 1 lane. */
   argon2: { memoryKiB: 19456, iterations: 2, parallelism: 1, saltBytes: 16, hashBytes: 32 },
   /**
-   * Failed logins per account before it is locked for the rest of the window: 5 per 15 minutes is
-   * at most 20 an hour, inside OWASP's "no more than 100 failed attempts per hour" per account.
+   * Checks of a password or code per bucket (an account as seen from unrecognised browsers, or one
+   * recognised browser of that account) in a window that opens at the first check; a success clears
+   * the bucket. 5 per 15 minutes is at most 20 wrong guesses an hour per bucket, inside OWASP's "no
+   * more than 100 failed attempts per hour" per account (docs/security.md "Throttling sign-in").
    */
-  loginThrottle: { maxFailures: 5, windowMs: 15 * 60 * 1000 },
+  signInThrottle: { maxChecks: 5, windowMs: 15 * 60 * 1000 },
+  /**
+   * The `__device` cookie that lets a browser keep its own allowance for accounts it has signed in
+   * to: 128 random bits, nothing else; a year, renewed at every sign-in (browsers cap cookies at 400 days).
+   */
+  deviceCookie: { idBytes: 16, maxAgeSeconds: 365 * DAY_SECONDS },
   /** Login, register and password-reset POSTs per client IP per minute; must match [[ratelimits]] in wrangler.toml. */
   ipRateLimit: { limit: 10, periodSeconds: 60 },
   /**

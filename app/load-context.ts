@@ -9,6 +9,11 @@ declare module "@remix-run/cloudflare" {
       /** Cloudflare's data about the request (place, network). Kept here: Remix's single-fetch requests are copies without it. */
       cf?: IncomingRequestCfProperties;
     };
+    /**
+     * The request's method: a request that may change something (anything but GET and HEAD) reads
+     * from the primary, so what it decides on is never a lagging replica's (db.server.ts).
+     */
+    requestMethod?: string;
     /** This request's CSP nonce (set by the worker; absent under the Vite dev server, which sends no CSP). */
     cspNonce?: string;
     /**

@@ -63,6 +63,7 @@ export const serverMessages = {
   passkeyExpired: "That took too long, or the request was already used. Try again.",
   passkeyNameRequired: "Enter a name",
   passkeyNameTooLong: "Must be at most 60 characters",
+  signInSuperseded: "Your sign-in details changed while you were signing in. Log in again.",
   codeWrong: "That code is not correct",
 } as const;
 

@@ -18,6 +18,7 @@ export default {
     const cspNonce = randomToken(16);
     const context: AppLoadContext = {
       cloudflare: { env, ctx, cf: request.cf },
+      requestMethod: request.method,
       cspNonce,
       d1Usage: { roundTrips: 0, ms: 0 },
     };

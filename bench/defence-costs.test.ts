@@ -5,7 +5,7 @@ import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { it } from "vitest";
 import { audit } from "~/auth/audit.server";
-import { failuresFor, throttleKey } from "~/auth/login-throttle.server";
+import { countCheck, throttleKey } from "~/auth/throttle.server";
 import { getDbOutsideRequest } from "~/database/db.server";
 import { guardRequest } from "~/http/request-guard.server";
 import { withSecurityHeaders } from "~/http/security-headers.server";
@@ -27,9 +27,13 @@ it("prints the cost of each defence on a login request", async () => {
   const db = getDbOutsideRequest(env);
 
   await report("per-IP rate limit (binding call)", (i) => env.AUTH_RATE_LIMITER.limit({ key: `bench:${i}` }));
-  await report("per-account throttle: key (SHA-256 of the email)", () => throttleKey("someone@example.com"));
-  await report("per-account throttle: count read on its own (in a login it shares the user read's round trip)", () =>
-    failuresFor(db, "bench"),
+  const key = await throttleKey(request, env, "someone@example.com");
+  await report("per-account throttle: key (SHA-256 of the email, the device cookie)", () =>
+    throttleKey(request, env, "someone@example.com"),
+  );
+  await report(
+    "per-account throttle: the counting upsert on its own (in a login it shares the user read's round trip)",
+    () => countCheck(db, key, new Date()),
   );
   const quiet = console.log;
   console.log = () => {};

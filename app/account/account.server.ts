@@ -1,23 +1,24 @@
 // The account page's changes to the signed-in user: names, password, deletion. The two that can
 // take over or destroy an account ask for the password again, under the per-IP limit (in the routes)
-// and the per-account throttle of failed logins (here), so a borrowed session can't guess it.
+// and the per-account throttle (here, counted before the check), so a borrowed session can't guess it.
 // Each successful change is one D1 batch (one round trip, one transaction).
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { eq } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
 import type { SignedInUser } from "~/auth/auth.server";
-import { clearFailures, failuresFor, lockRemainingMs, recordFailure, throttleKey } from "~/auth/login-throttle.server";
+import { setPassword } from "~/auth/credentials.server";
+import { mintSessionToken, newAnonymousCookie, rotatedCookie } from "~/auth/session.server";
 import {
-  endUserSessions,
-  mintSessionToken,
-  newAnonymousCookie,
-  renameSession,
-  rotatedCookie,
-} from "~/auth/session.server";
+  accountKeyFor,
+  checkVerdict,
+  clearAccountChecks,
+  countCheck,
+  type ThrottleKey,
+  throttleKey,
+} from "~/auth/throttle.server";
 import { getDb, schema } from "~/database/db.server";
-import { notifyPasswordChanged } from "~/email/send.server";
 import { serverMessages } from "~/messages";
-import { hashPassword, verifyPassword } from "~/passwords/password.server";
+import { verifyPassword } from "~/passwords/password.server";
 import type { ChangePasswordForm, ProfileForm } from "~/validation";
 
 const { users } = schema;
@@ -25,12 +26,12 @@ const { users } = schema;
 export type RecheckFailure =
   | { ok: false; reason: "wrong" }
   | { ok: false; reason: "locked"; retryAfterMinutes: number };
-type Recheck = { ok: true; throttleKey: string } | RecheckFailure;
+type Recheck = { ok: true; throttleKey: ThrottleKey } | RecheckFailure;
 
 /**
- * Checks the signed-in user's password once more. A wrong one counts as a failed login of the
- * account (and a locked account is refused before any verification), exactly as at the login form.
- * One D1 round trip to read the hash and the failure count together.
+ * Checks the signed-in user's password once more, counted by the per-account throttle before it runs
+ * (as at the login form: a full bucket means no verification). One D1 round trip, on the primary: the
+ * count and the hash together.
  */
 export async function recheckPassword(
   request: Request,
@@ -41,18 +42,17 @@ export async function recheckPassword(
   const { env } = context.cloudflare;
   const db = getDb(context);
   const now = new Date();
-  const key = await throttleKey(user.email);
-  const [[row], [failures]] = await db.batch([
+  const key = await throttleKey(request, env, user.email);
+  const [counted, [row]] = await db.batch([
+    countCheck(db, key, now),
     db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).limit(1),
-    failuresFor(db, key),
   ]);
-  const lockedForMs = lockRemainingMs(failures, now);
-  if (lockedForMs > 0) {
+  const verdict = checkVerdict(counted, now);
+  if (!verdict.allowed) {
     await audit("login_locked", request, env, user.id);
-    return { ok: false, reason: "locked", retryAfterMinutes: Math.ceil(lockedForMs / 60_000) };
+    return { ok: false, reason: "locked", retryAfterMinutes: verdict.retryAfterMinutes };
   }
   if (!row || !verifyPassword(row.passwordHash, password)) {
-    await recordFailure(db, key, now);
     await audit("password_recheck_failure", request, env, user.id);
     return { ok: false, reason: "wrong" };
   }
@@ -74,8 +74,9 @@ export async function updateProfile(
 }
 
 /**
- * Replaces the hash, ends every other session of the user and moves this one to a new token, all in
- * one batch; returns the browser's new cookie (with the flash). The old cookie value is dead after it.
+ * Sets the new password through the one credential change (credentials.server.ts): every other
+ * session ends, this one moves to a new token; returns the browser's new cookie (with the flash).
+ * The old cookie value is dead after it.
  */
 export async function changePassword(
   request: Request,
@@ -86,19 +87,11 @@ export async function changePassword(
   const check = await recheckPassword(request, context, user, form.current_password);
   if (!check.ok) return check;
   const { env } = context.cloudflare;
-  const db = getDb(context);
   const { token, id } = await mintSessionToken();
-  await db.batch([
-    db
-      .update(users)
-      .set({ passwordHash: hashPassword(form.password) })
-      .where(eq(users.id, user.id)),
-    endUserSessions(db, user.id, user.sessionId),
-    renameSession(db, user.sessionId, id),
-    clearFailures(db, check.throttleKey),
-  ]);
+  await setPassword(context, { userId: user.id, email: user.email, firstName: user.firstName }, form.password, {
+    keepSession: { id: user.sessionId, newId: id },
+  });
   await audit("password_changed", request, env, user.id);
-  notifyPasswordChanged(context, user);
   const cookie = await rotatedCookie(request, context, token, {
     kind: "success",
     text: serverMessages.passwordChanged,
@@ -117,8 +110,11 @@ export async function deleteAccount(
   if (!check.ok) return check;
   const { env } = context.cloudflare;
   const db = getDb(context);
-  // The failure count goes too: the address may register again at once.
-  await db.batch([db.delete(users).where(eq(users.id, user.id)), clearFailures(db, check.throttleKey)]);
+  // The throttle's buckets go too: the address may register again at once.
+  await db.batch([
+    db.delete(users).where(eq(users.id, user.id)),
+    clearAccountChecks(db, await accountKeyFor(user.email)),
+  ]);
   await audit("account_deleted", request, env, user.id);
   const cookie = await newAnonymousCookie(request, context, { kind: "success", text: serverMessages.accountDeleted });
   return { ok: true, cookie };

@@ -7,6 +7,8 @@ export type AuditEvent =
   | "login_success"
   | "login_failure"
   | "login_locked"
+  /** Credentials that checked out but had changed meanwhile (a reset or change won the race): no session. */
+  | "login_superseded"
   | "logout"
   | "csrf_rejected"
   | "rate_limited"

@@ -1,17 +1,10 @@
 // The session lifecycle: who is signed in, the guards, and the login / register / logout flows.
 import { type AppLoadContext, redirect } from "@remix-run/cloudflare";
-import { and, eq, gt, lte, sql } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
-import type { SessionOrigin } from "~/auth/device.server";
-import { clearFailures, failuresFor, lockRemainingMs, recordFailure, throttleKey } from "~/auth/login-throttle.server";
-import {
-  getCookieSession,
-  mintSessionToken,
-  newAnonymousCookie,
-  newSignedInCookie,
-  sessionIdFor,
-} from "~/auth/session.server";
-import { config } from "~/config";
+import { getCookieSession, newAnonymousCookie, sessionIdFor } from "~/auth/session.server";
+import { completeSignIn } from "~/auth/sign-in.server";
+import { checkVerdict, countCheck, throttleKey } from "~/auth/throttle.server";
 import { getDb, schema } from "~/database/db.server";
 import { type Flash, messages } from "~/messages";
 import { hashPassword, verifyDummyPassword, verifyStoredPassword } from "~/passwords/password.server";
@@ -66,7 +59,8 @@ async function loadUser(request: Request, context: AppLoadContext): Promise<Sign
   const row = await getDb(context)
     .select(signedInUserColumns)
     .from(sessions)
-    .innerJoin(users, eq(sessions.userId, users.id))
+    // A session opened before the account's latest credential change is signed out (credentials.server.ts).
+    .innerJoin(users, and(eq(sessions.userId, users.id), eq(sessions.credentialGeneration, users.credentialGeneration)))
     .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, new Date())))
     .get();
   return row ? { ...row, sessionId } : null;
@@ -132,88 +126,57 @@ export async function registerUser(
 }
 
 export type LoginResult =
-  | { ok: true; cookie: string }
+  | { ok: true; response: Response }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "locked"; retryAfterMinutes: number };
 
 /**
- * Checks credentials and, when they hold, opens a NEW server-side session (the anonymous cookie's
- * contents never become authenticated). Unknown emails cost one dummy verification, so both kinds
- * of failure take about the same time; a locked account is refused before any verification.
- * Two D1 round trips either way: one read (user and failure count together), one write. `origin` (the
- * device and place, for the account page) is stored with the session.
+ * Checks credentials and, when they hold, signs in through completeSignIn (a NEW server-side session:
+ * the anonymous cookie's contents never become authenticated). The check is counted by the throttle
+ * BEFORE it runs, in the same round trip (on the primary) that reads the user; a full bucket means no
+ * verification at all. Unknown emails cost one dummy verification, so both kinds of failure take
+ * about the same time. Two D1 round trips for a success (this read, completeSignIn's write), one
+ * for a failure.
  */
-export async function logIn(
-  request: Request,
-  context: AppLoadContext,
-  credentials: LoginForm,
-  origin: SessionOrigin,
-): Promise<LoginResult> {
+export async function logIn(request: Request, context: AppLoadContext, credentials: LoginForm): Promise<LoginResult> {
   const { env } = context.cloudflare;
   const db = getDb(context);
   const now = new Date();
-  const key = await throttleKey(credentials.email);
-  const [[user], [failures]] = await db.batch([
+  const key = await throttleKey(request, env, credentials.email);
+  const [counted, [user]] = await db.batch([
+    countCheck(db, key, now),
     db
-      .select({ id: users.id, passwordHash: users.passwordHash })
+      .select({ id: users.id, passwordHash: users.passwordHash, generation: users.credentialGeneration })
       .from(users)
       .where(eq(users.email, credentials.email))
       .limit(1),
-    failuresFor(db, key),
   ]);
 
-  const lockedForMs = lockRemainingMs(failures, now);
-  if (lockedForMs > 0) {
+  const verdict = checkVerdict(counted, now);
+  if (!verdict.allowed) {
     await audit("login_locked", request, env, user?.id);
-    return { ok: false, reason: "locked", retryAfterMinutes: Math.ceil(lockedForMs / 60_000) };
+    return { ok: false, reason: "locked", retryAfterMinutes: verdict.retryAfterMinutes };
   }
 
   const check = user
     ? await verifyStoredPassword(user.passwordHash, credentials.password)
     : { valid: verifyDummyPassword(credentials.password), upgrade: false };
   if (!user || !check.valid) {
-    await recordFailure(db, key, now);
     await audit("login_failure", request, env, user?.id);
     return { ok: false, reason: "invalid" };
   }
 
-  const expiresAt = new Date(now.getTime() + config.sessionMaxAgeSeconds * 1000);
-  const { token, id } = await mintSessionToken();
-  // Old argon2 parameters or a hash imported from the Flask site: replaced in the same write.
-  const rehashed = check.upgrade ? { passwordHash: hashPassword(credentials.password) } : {};
-  // One round trip, one transaction: record the login (an imported last_login_at becomes the
-  // previous login; the imported count goes on), open the session, sweep the user's expired
-  // sessions and reset the failure count.
-  await db.batch([
-    db
-      .update(users)
-      .set({
-        previousLoginAt: sql`${users.lastLoginAt}`,
-        lastLoginAt: now,
-        loginCount: sql`${users.loginCount} + 1`,
-        ...rehashed,
-      })
-      .where(eq(users.id, user.id)),
-    db.insert(sessions).values({
-      id,
-      userId: user.id,
-      createdAt: now,
-      expiresAt,
-      remember: credentials.remember_me,
-      confirmedAt: now,
-      ...origin,
-    }),
-    db.delete(sessions).where(and(eq(sessions.userId, user.id), lte(sessions.expiresAt, now))),
-    clearFailures(db, key),
-  ]);
-  await audit("login_success", request, env, user.id);
-  const cookie = await newSignedInCookie(
-    request,
-    context,
-    token,
-    credentials.remember_me ? expiresAt.getTime() : undefined,
-  );
-  return { ok: true, cookie };
+  const response = await completeSignIn(request, context, {
+    userId: user.id,
+    email: credentials.email,
+    generation: user.generation,
+    remember: credentials.remember_me,
+    next: credentials.next,
+    method: "password",
+    // Old argon2 parameters or a hash imported from the Flask site: replaced in the same write.
+    ...(check.upgrade ? { rehash: hashPassword(credentials.password) } : {}),
+  });
+  return { ok: true, response };
 }
 
 /** Deletes the server-side session (so a replayed cookie is dead) and returns a fresh anonymous cookie with the flash. */

@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { type RecheckFailure, recheckPassword } from "~/account/account.server";
 import { audit } from "~/auth/audit.server";
 import { pathOf, requireUser, type SignedInUser } from "~/auth/auth.server";
-import { clearFailures, recordFailure } from "~/auth/login-throttle.server";
+import { clearChecks } from "~/auth/throttle.server";
 import { config } from "~/config";
 import { getDb, schema } from "~/database/db.server";
 import { isSafeRedirect } from "~/safe-redirect";
@@ -44,10 +44,10 @@ export function afterConfirmation(next: unknown): string {
 export type ConfirmFailure = RecheckFailure & { field: "password" | "code" };
 
 /**
- * Checks the password and, when two-step verification is on, the code; a wrong one of either is one
- * failure for the per-account throttle (a locked account is refused before any check). On success
- * this session is confirmed from now. D1: one round trip to read the hash and the count, then one
- * for the code's step (two-step accounts), then one write.
+ * Checks the password and, when two-step verification is on, the code; the submission is one check
+ * for the per-account throttle, counted before either runs (a full bucket: refused before any check).
+ * On success this session is confirmed from now and this browser's bucket cleared. D1: one round
+ * trip to count and read the hash, then one for the code's step (two-step accounts), then one write.
  */
 export async function confirmIdentity(
   request: Request,
@@ -61,13 +61,12 @@ export async function confirmIdentity(
   const db = getDb(context);
   const now = new Date();
   if (user.twoFactorOn && !(await acceptTotpCode(context, user.id, form.code ?? "", now))) {
-    await recordFailure(db, check.throttleKey, now);
     await audit("two_factor_failure", request, env, user.id);
     return { ok: false, reason: "wrong", field: "code" };
   }
   await db.batch([
     db.update(sessions).set({ confirmedAt: now }).where(eq(sessions.id, user.sessionId)),
-    clearFailures(db, check.throttleKey),
+    clearChecks(db, check.throttleKey),
   ]);
   await audit("identity_confirmed", request, env, user.id);
   return { ok: true };

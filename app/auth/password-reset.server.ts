@@ -5,13 +5,11 @@
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
-import { clearFailures, throttleKey } from "~/auth/login-throttle.server";
-import { endUserSessions } from "~/auth/session.server";
-import { findLiveToken, hashOfPresented, issueToken, newToken, spendToken, whileLive } from "~/auth/tokens.server";
+import { setPassword } from "~/auth/credentials.server";
+import { findLiveToken, hashOfPresented, issueToken, newToken, spendToken } from "~/auth/tokens.server";
 import { getDb, schema } from "~/database/db.server";
-import { mailConfig, notifyPasswordChanged, sendPasswordResetEmail } from "~/email/send.server";
+import { mailConfig, sendPasswordResetEmail } from "~/email/send.server";
 import { addressKey, countSend, underSendCap } from "~/email/send-caps.server";
-import { hashPassword } from "~/passwords/password.server";
 
 const { users } = schema;
 
@@ -51,11 +49,11 @@ export async function findResetAccount(context: AppLoadContext, token: string | 
 }
 
 /**
- * Sets the new password, in one D1 batch (one transaction): the hash and the address's
- * confirmation (the link proved the owner reads it), only while the link is still live; every
- * session of the account; the link, spent; its failed-login count. False when the link was spent in
- * the meantime (of two racing posts, exactly one spends it). Then "Your password was changed" goes
- * to the account's address.
+ * Spends the link (one conditional DELETE: of two racing posts exactly one gets it), then sets the
+ * password through the one credential change (credentials.server.ts: a new generation, every session
+ * of the account, every link, the throttle's counts; "Your password was changed" to the account's
+ * address), confirming the address too (the link proved the owner reads it). False when the link
+ * was spent, superseded or voided in the meantime.
  */
 export async function resetPassword(
   request: Request,
@@ -65,24 +63,12 @@ export async function resetPassword(
   password: string,
 ): Promise<boolean> {
   const { env } = context.cloudflare;
-  const db = getDb(context);
-  const now = new Date();
-  const [hash, failureKey] = await Promise.all([hashOfPresented(token), throttleKey(account.email)]);
+  const hash = await hashOfPresented(token);
   if (!hash) return false;
-  const [, , spent] = await db.batch([
-    db
-      .update(users)
-      .set({
-        passwordHash: hashPassword(password),
-        emailConfirmedAt: sql`coalesce(${users.emailConfirmedAt}, ${now.getTime()})`,
-      })
-      .where(and(eq(users.id, account.userId), whileLive(db, "password_reset", hash, now))),
-    endUserSessions(db, account.userId),
-    spendToken(db, "password_reset", hash, now),
-    clearFailures(db, failureKey),
-  ]);
-  if (spent.length === 0) return false;
+  const [spent] = await spendToken(getDb(context), "password_reset", hash);
+  if (spent?.userId !== account.userId) return false;
+  const confirmed = { emailConfirmedAt: sql`coalesce(${users.emailConfirmedAt}, ${Date.now()})` };
+  if (!(await setPassword(context, account, password, { alsoSet: confirmed }))) return false;
   await audit("password_reset", request, env, account.userId);
-  notifyPasswordChanged(context, account);
   return true;
 }

@@ -84,16 +84,18 @@ function commitCookie(
   return storage.commitSession(session, { maxAge });
 }
 
-/** A fresh cookie session for a newly signed-in user: nothing from the anonymous one carries over. */
+/** A fresh cookie session for a newly signed-in user: nothing from the anonymous one carries over (but `flash`). */
 export async function newSignedInCookie(
   request: Request,
   context: AppLoadContext,
   token: string,
   rememberUntil: number | undefined,
+  flash?: Flash,
 ): Promise<string> {
   const storage = storageFor(request, context.cloudflare.env);
   const session = await storage.getSession();
   session.set("token", token);
+  if (flash) session.flash("flash", flash);
   session.set("csrf", randomToken(config.csrfTokenBytes));
   if (rememberUntil !== undefined) session.set("rememberUntil", rememberUntil);
   return commitCookie(storage, session, context);
@@ -139,11 +141,6 @@ export function endUserSessions(db: Db, userId: number, exceptSessionId?: string
   return db
     .delete(sessions)
     .where(exceptSessionId === undefined ? ofUser : and(ofUser, ne(sessions.id, exceptSessionId)));
-}
-
-/** Moves a session to a new id (the hash of a new token), keeping its user, device, place and expiry. */
-export function renameSession(db: Db, sessionId: string, newSessionId: string) {
-  return db.update(sessions).set({ id: newSessionId }).where(eq(sessions.id, sessionId));
 }
 
 /** The user's live sessions, newest first, with what the devices list shows. */

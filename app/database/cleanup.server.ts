@@ -4,14 +4,14 @@ import { config } from "~/config";
 import { getDbOutsideRequest, schema } from "~/database/db.server";
 import { sendsUncountedBefore } from "~/email/send-caps.server";
 
-const { sessions, loginFailures, tokens, emailSends } = schema;
+const { sessions, signInAttempts, tokens, emailSends } = schema;
 
 export async function sweepExpired(env: Env, now = new Date()): Promise<void> {
   const db = getDbOutsideRequest(env);
-  const windowEnded = new Date(now.getTime() - config.loginThrottle.windowMs);
+  const windowEnded = new Date(now.getTime() - config.signInThrottle.windowMs);
   const [expiredSessions, staleFailures, expiredTokens, uncountedSends] = await db.batch([
     db.delete(sessions).where(lte(sessions.expiresAt, now)),
-    db.delete(loginFailures).where(lte(loginFailures.windowStartedAt, windowEnded)),
+    db.delete(signInAttempts).where(lte(signInAttempts.windowStartedAt, windowEnded)),
     db.delete(tokens).where(lte(tokens.expiresAt, now)),
     // Past the hour, a sent email no longer counts towards its cap.
     db.delete(emailSends).where(lte(emailSends.sentAt, sendsUncountedBefore(now))),

@@ -1,6 +1,8 @@
 // The one way into D1: Drizzle, typed by the schema in drizzle/, over one D1 Sessions API session
-// per request. Reads may be served by a read replica near the user, but never one older than what
-// this browser last wrote: the session starts from the bookmark the `__session` cookie carries
+// per request. A request that may change something (every non-GET: logins, code checks, re-checks,
+// account changes) reads from the primary ("first-primary"), so a revoked session or a replaced
+// password is never accepted from a lagging replica. Pages (GET) read from a replica near the user,
+// but never one older than what this browser last wrote: the session starts from the bookmark the `__session` cookie carries
 // (session.server.ts hands it over when it reads the cookie, and stores `currentBookmark` back
 // whenever it writes the cookie). Writes always run on the primary (D1 forwards them there).
 // Work outside requests (the cron sweep) uses `getDbOutsideRequest`.
@@ -23,19 +25,27 @@ const perRequest = new WeakMap<AppLoadContext, RequestDb>();
 const startingBookmark = new WeakMap<AppLoadContext, string>();
 
 /**
- * This request's database. The D1 session opens at the first call: from the browser's bookmark
- * when the cookie has been read by then (every action reads it for its CSRF check, every page's
- * getUser before its query), else "first-unconstrained" (any replica).
+ * This request's database. The D1 session opens at the first call: on the primary for a request that
+ * is not a GET or HEAD; else from the browser's bookmark when the cookie has been read by then
+ * (every page's getUser reads it before its query), else "first-unconstrained" (any replica).
  */
 export function getDb(context: AppLoadContext): Db {
   let entry = perRequest.get(context);
   if (!entry) {
-    const session = context.cloudflare.env.DB.withSession(startingBookmark.get(context) ?? "first-unconstrained");
+    const session = context.cloudflare.env.DB.withSession(startingConstraint(context));
     const usage = context.d1Usage ?? { roundTrips: 0, ms: 0 };
     entry = { db: drizzleOver(measuredClient(session, usage)), session };
     perRequest.set(context, entry);
   }
   return entry.db;
+}
+
+const READ_ONLY_METHODS = ["GET", "HEAD"];
+
+function startingConstraint(context: AppLoadContext): D1SessionConstraint | D1SessionBookmark {
+  // No method known (a test calling a loader by hand): decide on the primary, the safe side.
+  if (!READ_ONLY_METHODS.includes(context.requestMethod ?? "POST")) return "first-primary";
+  return startingBookmark.get(context) ?? "first-unconstrained";
 }
 
 /** The cron sweep and other work with no browser behind it: plain D1, every query on the primary. */

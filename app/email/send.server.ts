@@ -3,9 +3,11 @@
 // no answer waits for it (or shows by its timing whether an email went out). The log never gets
 // an address, a link or a token: a failure is logged by its kind only.
 import type { AppLoadContext } from "@remix-run/cloudflare";
+import { placeLabel } from "~/auth/device.server";
 import { config } from "~/config";
 import {
   type EmailContent,
+  newSignInEmail,
   type PasskeyChange,
   passkeyChangedEmail,
   passwordChangedEmail,
@@ -71,6 +73,24 @@ export function notifyPasswordChanged(context: AppLoadContext, user: { email: st
       firstName: user.firstName,
       changedAt,
       forgotLink: `${origin}/forgot-password/`,
+    }),
+  );
+}
+
+/** Schedules "New sign-in to your account" (docs/product.md "Security notices"). Throws at once on missing configuration. */
+export function notifyNewSignIn(
+  context: AppLoadContext,
+  user: { email: string; firstName: string },
+  signIn: { at: Date; device: string | null; city: string | null; country: string | null },
+): void {
+  schedule(context, "new_sign_in", user.email, (origin) =>
+    newSignInEmail({
+      to: user.email,
+      firstName: user.firstName,
+      signedInAt: signIn.at,
+      device: signIn.device ?? "an unknown device",
+      place: placeLabel(signIn.city, signIn.country),
+      accountLink: `${origin}/account/`,
     }),
   );
 }

@@ -54,6 +54,39 @@ export function passwordChangedEmail({
   };
 }
 
+/** "New sign-in to your account": when, from which browser and place, and where to look if it was not the owner. */
+export function newSignInEmail({
+  to,
+  firstName,
+  signedInAt,
+  device,
+  place,
+  accountLink,
+}: {
+  to: string;
+  firstName: string;
+  signedInAt: Date;
+  device: string;
+  place: string | null;
+  accountLink: string;
+}): EmailContent {
+  const when = `${signedInAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const what = `Your ${PRODUCT_NAME} account (${to}) was signed in to on ${when} from ${device}${place ? ` near ${place}` : ""}, a browser and system it had not been signed in from before.`;
+  const fine = "If that was you, there is nothing to do.";
+  const notYou = "If it wasn't you, sign that device out on your account page and change your password there.";
+  return {
+    subject: "New sign-in to your account",
+    text: [`Hello ${firstName},`, what, fine, `${notYou}\n${accountLink}`, `— ${PRODUCT_NAME}`].join("\n\n"),
+    html: layout("New sign-in to your account", [
+      paragraph(`Hello ${firstName},`),
+      paragraph(what),
+      paragraph(fine),
+      paragraph(notYou),
+      button(accountLink, "Review your account"),
+    ]),
+  };
+}
+
 export type PasskeyChange = "added" | "removed";
 
 /**
@@ -91,7 +124,7 @@ export function passkeyChangedEmail({
       paragraph(what),
       paragraph(fine),
       paragraph(notYou),
-      button(accountLink, "Open your account"),
+      button(accountLink, "Review your account"),
     ]),
   };
 }

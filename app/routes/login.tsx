@@ -1,16 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { redirect } from "@remix-run/cloudflare";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { logIn, requireAnonymous } from "~/auth/auth.server";
-import { sessionOrigin } from "~/auth/device.server";
 import { Field, FormError, PasswordField } from "~/components/fields";
+import { PasskeySignIn } from "~/components/passkey-sign-in";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta } from "~/messages";
-import { safeRedirect } from "~/safe-redirect";
 import { LoginSchema } from "~/validation";
 
 export const meta = pageMeta("Log in");
@@ -31,10 +29,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     ipLimit: "refuse",
   });
   if (!submission.ok) return submission.reply;
-  const login = await logIn(request, context, submission.data, sessionOrigin(request, context.cloudflare.cf));
-  if (login.ok) {
-    throw redirect(safeRedirect(submission.data.next), { status: 303, headers: { "Set-Cookie": login.cookie } });
-  }
+  const login = await logIn(request, context, submission.data);
+  if (login.ok) throw login.response;
   if (login.reason === "locked") return submission.tooManyAttempts(login.retryAfterMinutes);
   return submission.reject({ form: messages.invalidCredentials });
 }
@@ -55,7 +51,8 @@ export default function Login() {
           label="Email"
           name="email"
           type="email"
-          autoComplete="username"
+          // "webauthn": browsers offer the account's passkeys as the field is focused (conditional UI).
+          autoComplete="username webauthn"
           required
           defaultValue={result?.values.email}
           error={errors.email}
@@ -75,6 +72,7 @@ export default function Login() {
           {submitting ? "Logging in…" : "Log in"}
         </button>
       </Form>
+      <PasskeySignIn formRef={formRef} />
       <p className="form-aside">
         <Link to="/forgot-password/">Forgot your password?</Link>
       </p>

@@ -174,13 +174,13 @@ describe("POST /account/confirm/", () => {
     const replay = await browser.post("/account/confirm/", { password, code });
     expect(replay.response.status).toBe(400);
     expect(await errorsOf(replay.html)).toEqual(["That code is not correct"]);
-    // The replay is on the account's count (the success before it cleared the wrong code's).
+    // The replay is on this browser's count (the success before it cleared the wrong code's).
     const key = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(user.email ?? ""));
     const hex = Array.from(new Uint8Array(key), (b) => b.toString(16).padStart(2, "0")).join("");
-    const failures = await env.DB.prepare("SELECT failures FROM login_failures WHERE email_hash = ?")
+    const counted = await env.DB.prepare("SELECT sum(attempts) AS n FROM sign_in_attempts WHERE account_key = ?")
       .bind(hex)
-      .first<{ failures: number }>();
-    expect(failures?.failures).toBe(1);
+      .first<{ n: number }>();
+    expect(counted?.n).toBe(1);
   });
 
   it("without a CSRF token: 403, nothing confirmed", async () => {

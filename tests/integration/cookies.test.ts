@@ -46,11 +46,24 @@ async function expectSignedIn(browser: TestBrowser) {
 }
 
 describe("cookie attributes", () => {
-  it("there is only the one cookie, __session", async () => {
+  it("a signed-in browser has two cookies: __session, and __device (signed, HttpOnly, a year, a random id only)", async () => {
     const browser = new TestBrowser();
     await browser.get("/login/");
-    await browser.post("/login/", { email: user.email ?? "", password: user.password ?? "" });
     expect([...browser.cookies.keys()]).toEqual([SESSION_COOKIE]);
+    const { response } = await browser.post("/login/", { email: user.email ?? "", password: user.password ?? "" });
+    expect([...browser.cookies.keys()].sort()).toEqual(["__device", SESSION_COOKIE]);
+    const line = response.headers.getSetCookie().find((cookie) => cookie.startsWith("__device=")) ?? "";
+    expect(line).toMatch(/; HttpOnly/i);
+    expect(line).toMatch(/; SameSite=Lax/i);
+    expect(line).toMatch(/; Path=\//);
+    expect(line).toMatch(/; Max-Age=31536000/);
+    const value = decodeURIComponent(browser.cookies.get("__device") ?? "");
+    // Remix's signed cookie: base64 of the JSON value, a dot, the signature.
+    const [payload = "", signature = ""] = value.split(".");
+    expect(signature).not.toBe("");
+    const id = JSON.parse(decodeURIComponent(escape(atob(payload))));
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(value.toLowerCase()).not.toContain((user.email ?? "").split("@")[0]);
   });
 
   it("V3.3.2/V3.3.4 HttpOnly, SameSite=Lax, Path=/ on the anonymous, signed-in and logged-out cookie", async () => {

@@ -239,7 +239,7 @@ describe("POST /reset-password/", () => {
     await canLogIn(email, "a wrong password"); // one failed login on the per-account counter
     const failureKey = sha256HexIndependent(email);
     const counted = () =>
-      env.DB.prepare("SELECT failures FROM login_failures WHERE email_hash = ?").bind(failureKey).first();
+      env.DB.prepare("SELECT attempts FROM sign_in_attempts WHERE account_key = ?").bind(failureKey).first();
     expect(await counted()).not.toBeNull();
 
     await requestLink(email);

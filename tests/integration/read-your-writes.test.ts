@@ -145,6 +145,55 @@ describe("the next request reads from the browser's bookmark", () => {
   });
 });
 
+describe("decisions read the primary", () => {
+  it('every POST opens its D1 session on the primary ("first-primary"), even with a bookmark in the cookie', async () => {
+    const credentials = await registerThroughForm();
+    const { browser } = await signedInBrowser(credentials);
+    expect(await bookmarkIn(browser)).toMatch(BOOKMARK);
+    await browser.get("/account/");
+    const posts: [string, Record<string, string>][] = [
+      ["/account/", { first_name: "Ada", last_name: "Byron" }],
+      [
+        "/account/password/",
+        { current_password: "wrong one", password: "x new pass 1", confirm_password: "x new pass 1" },
+      ],
+      ["/account/delete/", { password: "wrong one" }],
+      ["/logout/", {}],
+    ];
+    for (const [path, fields] of posts) {
+      const db = recordingDb();
+      const body = new URLSearchParams({ csrf: browser.csrf ?? "", ...fields });
+      const response = await callWorker(
+        requestFrom(browser, path, {
+          method: "POST",
+          body,
+          headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN },
+        }),
+        { ...env, DB: db.binding },
+      );
+      expect(response.status, path).toBeLessThan(500);
+      expect(db.sessions, path).toEqual(["first-primary"]);
+    }
+  });
+
+  it("a login POST decides on the primary", async () => {
+    const credentials = await registerThroughForm();
+    const browser = new TestBrowser();
+    await browser.get("/login/");
+    const db = recordingDb();
+    const body = new URLSearchParams({ csrf: browser.csrf ?? "", email: credentials.email ?? "", password: "wrong" });
+    await callWorker(
+      requestFrom(browser, "/login/", {
+        method: "POST",
+        body,
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: ORIGIN },
+      }),
+      { ...env, DB: db.binding },
+    );
+    expect(db.sessions).toEqual(["first-primary"]);
+  });
+});
+
 describe("transient D1 errors: reads are retried (bounded), writes are not", () => {
   it("a read that fails twice with a transient error succeeds on the third attempt", async () => {
     const db = recordingDb(/^select/, 2);

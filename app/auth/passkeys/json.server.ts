@@ -9,7 +9,12 @@ import { getCookieSession } from "~/auth/session.server";
 import type { Flash } from "~/messages";
 
 /** What the scripts post after a ceremony: the browser's credential as JSON (checked by ceremony.server.ts). */
-export const CredentialForm = z.object({ credential: z.string({ error: "No passkey was sent." }) });
+export const CredentialForm = z.object({
+  credential: z.string({ error: "No passkey was sent." }),
+  /** Sign-in only: where to go afterwards (used when safe) and "Remember me". */
+  next: z.optional(z.string()),
+  remember_me: z.optional(z.string()),
+});
 
 export type PasskeyAnswer = { redirect: string } | { error: string };
 
@@ -67,4 +72,13 @@ export function confirmationNeeded(user: SignedInUser): Response | null {
   if (isRecentlyConfirmed(user)) return null;
   const redirect = `${CONFIRM_PATH}?${new URLSearchParams({ next: "/account/passkeys/" })}`;
   return Response.json({ redirect } satisfies PasskeyAnswer, { status: 401 });
+}
+
+/** A sign-in's 303 (completeSignIn's answer) as the script's JSON: where to go, with the new cookies. */
+export function redirectAsJson(response: Response): Response {
+  const location = response.headers.get("Location");
+  if (!location) return response;
+  const headers = new Headers();
+  for (const cookie of response.headers.getSetCookie()) headers.append("Set-Cookie", cookie);
+  return Response.json({ redirect: location } satisfies PasskeyAnswer, { headers });
 }

@@ -67,7 +67,7 @@ describe("per-account throttling", () => {
     for (let i = 0; i < 5; i++) await attempt(email, "wrong password!");
     expect((await attempt(email, user.password ?? "")).response.status).toBe(429);
     // Move the window 15 minutes into the past.
-    await env.DB.prepare("UPDATE login_failures SET window_started_at = window_started_at - ?")
+    await env.DB.prepare("UPDATE sign_in_attempts SET window_started_at = window_started_at - ?")
       .bind(15 * 60 * 1000)
       .run();
     expect((await attempt(email, user.password ?? "")).response.status).toBe(303);
@@ -76,7 +76,7 @@ describe("per-account throttling", () => {
   it("says how many minutes are left", async () => {
     const email = newUser().email ?? "";
     for (let i = 0; i < 5; i++) await attempt(email, "wrong password!");
-    await env.DB.prepare("UPDATE login_failures SET window_started_at = window_started_at - ?")
+    await env.DB.prepare("UPDATE sign_in_attempts SET window_started_at = window_started_at - ?")
       .bind(14 * 60 * 1000)
       .run();
     const { html, response } = await attempt(email, "wrong password!");

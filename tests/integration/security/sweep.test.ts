@@ -7,7 +7,7 @@ import { newUser, registerThroughForm, signedInBrowser } from "../../helpers/bro
 
 const MINUTE = 60 * 1000;
 
-async function ids(table: "sessions" | "login_failures", column: string): Promise<string[]> {
+async function ids(table: "sessions" | "sign_in_attempts", column: string): Promise<string[]> {
   const { results } = await env.DB.prepare(`SELECT ${column} AS id FROM ${table}`).all<{ id: string }>();
   return results.map((row) => row.id);
 }
@@ -24,14 +24,12 @@ describe("scheduled sweep", () => {
       env.DB.prepare(
         "INSERT INTO sessions (id, user_id, created_at, expires_at, remember) VALUES (?, ?, ?, ?, 0)",
       ).bind("expired-session", userId, now - 2 * 24 * 60 * MINUTE, now - MINUTE),
-      env.DB.prepare("INSERT INTO login_failures (email_hash, failures, window_started_at) VALUES (?, 5, ?)").bind(
-        "stale-window",
-        now - 16 * MINUTE,
-      ),
-      env.DB.prepare("INSERT INTO login_failures (email_hash, failures, window_started_at) VALUES (?, 2, ?)").bind(
-        "live-window",
-        now - MINUTE,
-      ),
+      env.DB.prepare(
+        "INSERT INTO sign_in_attempts (bucket, account_key, attempts, window_started_at) VALUES (?, 'k', 5, ?)",
+      ).bind("stale-window", now - 16 * MINUTE),
+      env.DB.prepare(
+        "INSERT INTO sign_in_attempts (bucket, account_key, attempts, window_started_at) VALUES (?, 'k', 2, ?)",
+      ).bind("live-window", now - MINUTE),
     ]);
     // Live means unexpired: other test files share this D1 (isolate: false) and leave expired rows too.
     const { results: live } = await env.DB.prepare("SELECT id FROM sessions WHERE expires_at > ?")
@@ -45,7 +43,7 @@ describe("scheduled sweep", () => {
     const sessionsAfter = await ids("sessions", "id");
     expect(sessionsAfter).not.toContain("expired-session");
     for (const id of liveSessionsBefore) expect(sessionsAfter).toContain(id);
-    const failuresAfter = await ids("login_failures", "email_hash");
+    const failuresAfter = await ids("sign_in_attempts", "bucket");
     expect(failuresAfter).not.toContain("stale-window");
     expect(failuresAfter).toContain("live-window");
   });

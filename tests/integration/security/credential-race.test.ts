@@ -1,0 +1,174 @@
+// docs/product.md "A credential change wins every race": a password reset or change voids every
+// outstanding reset link and throttle count, and a login that checked the OLD password while the
+// change was happening opens no session and never writes the old password back (the rehash of an
+// old-format hash at login is the write that could). The change and the logins are sent truly at
+// once (Promise.all over the worker's fetch), in several rounds, with a stored hash that is slow to
+// verify and due for an upgrade, so each login's check overlaps the change.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { messages } from "~/messages";
+import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser } from "../../helpers/browser";
+import { CURRENT_SECRET, SESSION_COOKIE, sha256HexIndependent, signSessionCookie } from "../../helpers/cookies";
+import { sessionsOf, userByEmail } from "../../helpers/db";
+import { newestResetLink } from "../../helpers/mailbox";
+import { nodeHash, nodeVerify } from "../../helpers/node-argon2";
+
+const ROUNDS = 3;
+const LOGINS = 4;
+
+/** An argon2id hash of `password` with older, slower parameters than today's: due for a rehash at login. */
+async function oldFormatHash(password: string): Promise<string> {
+  return (await nodeHash({ password, memoryCost: 19456, timeCost: 6 })).hash;
+}
+
+async function setStoredHash(email: string, hash: string) {
+  await env.DB.prepare("UPDATE users SET password_hash = ? WHERE email = ?").bind(hash, email).run();
+}
+
+async function loginBrowsers(): Promise<TestBrowser[]> {
+  const browsers = Array.from({ length: LOGINS }, () => new TestBrowser());
+  for (const browser of browsers) await browser.get("/login/");
+  return browsers;
+}
+
+/** The login browsers that are signed in now (a page that needs it answers 200). */
+async function stillSignedIn(browsers: TestBrowser[]): Promise<number> {
+  let count = 0;
+  for (const browser of browsers) if ((await browser.get("/dash/")).response.status === 200) count += 1;
+  return count;
+}
+
+async function expectOnlyPassword(email: string, current: string, old: string) {
+  const stored = (await userByEmail(email))?.password_hash ?? "";
+  expect((await nodeVerify(stored, current)).valid).toBe(true);
+  expect((await nodeVerify(stored, old)).valid).toBe(false);
+}
+
+describe("a password reset sent together with logins using the old password", () => {
+  it(`no old-password session survives and the old hash is never written back (${ROUNDS} rounds of ${LOGINS} logins)`, async () => {
+    const user = await registerThroughForm(newUser());
+    const email = user.email ?? "";
+    let old = user.password ?? "";
+    const survivors: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const next = `round ${round} new passphrase`;
+      await setStoredHash(email, await oldFormatHash(old));
+      const asker = new TestBrowser({ awaitBackgroundWork: true });
+      await asker.get("/forgot-password/");
+      await asker.post("/forgot-password/", { email });
+      const link = await newestResetLink(email);
+      const resetter = new TestBrowser();
+      await resetter.get(`${link.pathname}${link.search}`);
+      const logins = await loginBrowsers();
+
+      const [reset, ...answers] = await Promise.all([
+        resetter.post(`${link.pathname}${link.search}`, {
+          token: link.searchParams.get("token") ?? "",
+          password: next,
+          confirm_password: next,
+        }),
+        ...logins.map((browser) => browser.post("/login/", { email, password: old })),
+      ]);
+      expect(reset.response.status).toBe(303);
+      for (const { response } of answers) expect([303, 400]).toContain(response.status);
+      survivors.push(await stillSignedIn(logins));
+      await expectOnlyPassword(email, next, old);
+      old = next;
+    }
+    expect(survivors).toEqual(Array(ROUNDS).fill(0));
+    expect(await sessionsOf(email)).toEqual([]);
+  });
+});
+
+describe("a password change on the account page sent together with logins using the old password", () => {
+  it(`only the changing browser stays signed in, and the new password stays (${ROUNDS} rounds)`, async () => {
+    const user = await registerThroughForm(newUser());
+    const email = user.email ?? "";
+    let old = user.password ?? "";
+    const { browser: changer } = await signedInBrowser(user);
+    const survivors: number[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      const next = `round ${round} changed passphrase`;
+      await setStoredHash(email, await oldFormatHash(old));
+      await changer.get("/account/password/");
+      const logins = await loginBrowsers();
+      const [change, ...answers] = await Promise.all([
+        changer.post("/account/password/", { current_password: old, password: next, confirm_password: next }),
+        ...logins.map((browser) => browser.post("/login/", { email, password: old })),
+      ]);
+      expect(change.response.status).toBe(303);
+      for (const { response } of answers) expect([303, 400]).toContain(response.status);
+      survivors.push(await stillSignedIn(logins));
+      expect((await changer.get("/dash/")).response.status).toBe(200);
+      await expectOnlyPassword(email, next, old);
+      old = next;
+    }
+    expect(survivors).toEqual(Array(ROUNDS).fill(0));
+    expect(await sessionsOf(email)).toHaveLength(1);
+  });
+});
+
+describe("the credential generation", () => {
+  it("a session row opened under an older generation is signed out, even if nothing deleted it", async () => {
+    const user = await registerThroughForm(newUser());
+    const { browser } = await signedInBrowser(user);
+    const row = await userByEmail(user.email ?? "");
+    const token = "a-session-token-from-before-the-change-0123456789";
+    await env.DB.prepare(
+      "INSERT INTO sessions (id, user_id, created_at, expires_at, remember, credential_generation) VALUES (?, ?, ?, ?, 0, ?)",
+    )
+      .bind(sha256HexIndependent(token), row?.id, Date.now(), Date.now() + 3_600_000, -1)
+      .run();
+    const stale = new TestBrowser();
+    stale.cookies.set(SESSION_COOKIE, await signSessionCookie({ token }, CURRENT_SECRET));
+    expect((await stale.get("/dash/")).response.status).toBe(303);
+    expect((await browser.get("/dash/")).response.status).toBe(200);
+  });
+
+  it("a reset link asked for before a password change on the account page no longer works after it", async () => {
+    const user = await registerThroughForm(newUser());
+    const email = user.email ?? "";
+    const asker = new TestBrowser({ awaitBackgroundWork: true });
+    await asker.get("/forgot-password/");
+    await asker.post("/forgot-password/", { email });
+    const link = await newestResetLink(email);
+
+    const { browser } = await signedInBrowser(user);
+    await browser.get("/account/password/");
+    const changed: Fields = {
+      current_password: user.password ?? "",
+      password: "owner's new one",
+      confirm_password: "owner's new one",
+    };
+    expect((await browser.post("/account/password/", changed)).response.status).toBe(303);
+
+    const attacker = new TestBrowser();
+    const page = await attacker.get(`${link.pathname}${link.search}`);
+    expect(page.response.status).toBe(400);
+    expect(page.html).toContain(messages.resetLinkInvalid);
+  });
+
+  it("a change clears the account's throttle counts", async () => {
+    const user = await registerThroughForm(newUser());
+    const email = user.email ?? "";
+    const { browser } = await signedInBrowser(user);
+    for (let i = 0; i < 3; i++) {
+      const stranger = new TestBrowser();
+      await stranger.get("/login/");
+      await stranger.post("/login/", { email, password: "a wrong password" });
+    }
+    const counted = () =>
+      env.DB.prepare("SELECT count(*) AS n FROM sign_in_attempts WHERE account_key = ?")
+        .bind(sha256HexIndependent(email))
+        .first<{ n: number }>();
+    expect((await counted())?.n).toBeGreaterThan(0);
+    await browser.get("/account/password/");
+    const changed: Fields = {
+      current_password: user.password ?? "",
+      password: "owner's new one",
+      confirm_password: "owner's new one",
+    };
+    expect((await browser.post("/account/password/", changed)).response.status).toBe(303);
+    expect((await counted())?.n).toBe(0);
+  });
+});
