@@ -1,5 +1,6 @@
 // The worker's bindings, kept by hand beside wrangler.toml (`wrangler types` folds .dev.vars
-// into the output, which makes its `--check` differ from one machine to the next).
+// into the output, which makes its `--check` differ from one machine to the next). What the
+// secrets and variables must look like is app/env.server.ts's schema; read them through readEnv.
 interface Env {
   /** D1 database: [[d1_databases]] in wrangler.toml. */
   DB: D1Database;
@@ -15,6 +16,8 @@ interface Env {
   MAIL_FROM?: string;
   /** The site's origin, per environment ([env.*.vars]; npm start passes the local one): links in emails point there, never at a request's Host, and the deploy script checks its /healthcheck/. */
   APP_ORIGIN?: string;
+  /** The Pwned Passwords range API; unset means the public one (app/env.server.ts). The tests point it at a local stand-in. */
+  PWNED_PASSWORDS_URL?: string;
   /** "off" skips the per-IP limit: a local-only switch for load tests from one address (npm start honours it). */
   RATE_LIMITS?: string;
 }

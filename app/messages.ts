@@ -1,6 +1,9 @@
 // Every user-visible message, in one table, so wording stays consistent and testable.
 // The texts in quotes in docs/product.md are kept word for word: the Flask site's users know them.
 import type { MetaFunction } from "@remix-run/cloudflare";
+import { config } from "~/config";
+
+const { limits } = config;
 
 export const PRODUCT_NAME = "Edge Auth";
 
@@ -13,13 +16,13 @@ export const messages = {
   passwordsMustMatch: "Passwords must match",
   emailRequired: "Enter your email address",
   emailInvalid: "Enter a valid email address, like name@example.com",
-  emailTooLong: "Email must be at most 254 characters",
+  emailTooLong: `Email must be at most ${limits.emailMax} characters`,
   firstNameRequired: "Enter your first name",
   lastNameRequired: "Enter your last name",
-  nameTooLong: "Must be at most 100 characters",
+  nameTooLong: `Must be at most ${limits.nameMax} characters`,
   passwordRequired: "Enter your password",
-  passwordTooShort: "Password must be at least 8 characters",
-  passwordTooLong: "Password must be at most 128 characters",
+  passwordTooShort: `Password must be at least ${limits.passwordMin} characters`,
+  passwordTooLong: `Password must be at most ${limits.passwordMax} characters`,
   currentPasswordRequired: "Enter your current password",
   codeRequired: "Enter the 6-digit code from your authenticator app",
   tooManyAttempts: (minutes: number) => `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
@@ -28,7 +31,7 @@ export const messages = {
   passwordContainsEmail: "Your password must not contain your email name (the part before the @).",
   honeypotFilled: "Please leave the last field empty.",
   csrfRejected: "This form has expired or came from another site. Go back, reload the page and try again.",
-  bodyTooLarge: "The request is too large (the limit is 64 KiB).",
+  bodyTooLarge: `The request is too large (the limit is ${config.maxBodyBytes / 1024} KiB).`,
   badRequestTarget: "This address is not one the site can answer. Check it, or go to the home page.",
   notAForm: "Send the data as an HTML form (application/x-www-form-urlencoded or multipart/form-data).",
   resetLinkSent: "If an account exists for that address, we have sent a link to reset its password.",

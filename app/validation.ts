@@ -2,12 +2,10 @@
 // zod's mini build: the same checks as the full one, in about a third of the browser bytes.
 import * as z from "zod/v4-mini";
 import { config } from "~/config";
+import { PLAUSIBLE_EMAIL } from "~/email-address";
 import { messages } from "~/messages";
 
 const { limits } = config;
-
-/** One `@`, a dot inside the domain, no whitespace or control characters. */
-const PLAUSIBLE_EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}.]+(\.[^\s@\p{Cc}.]+)+$/u;
 
 /** A text field: `message` when it is missing or not text, then `checks` in order. */
 const requiredText = (message: string, ...checks: Parameters<ReturnType<typeof z.string>["check"]>) =>

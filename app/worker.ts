@@ -2,7 +2,7 @@
 // request passes the request guard, then goes to Remix with the bindings as load context, and
 // every response leaves with the security headers (and pages with Server-Timing).
 import { type AppLoadContext, createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
-import { randomToken } from "~/auth/crypto.server";
+import { randomToken } from "~/crypto/random.server";
 import { sweepExpired } from "~/database/cleanup.server";
 import { guardRequest } from "~/http/request-guard.server";
 import { withSecurityHeaders } from "~/http/security-headers.server";

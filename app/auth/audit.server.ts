@@ -1,6 +1,8 @@
 // Auth events, emitted from one place as one JSON line each, so logging and alerting hook in here.
 // Never a password, token, cookie or email: the client IP is keyed-hashed, the user is an id.
-import { sessionSecrets } from "~/auth/secrets.server";
+import { hmac } from "~/crypto/digest.server";
+import { toHex } from "~/crypto/encoding.server";
+import { readEnv } from "~/env.server";
 
 export type AuditEvent =
   | "register"
@@ -48,14 +50,6 @@ export async function audit(event: AuditEvent, request: Request, env: Env, userI
 
 /** HMAC-SHA-256 of the IP under the signing secret, shortened: stable enough to correlate, useless to reverse. */
 async function hashIp(ip: string, env: Env): Promise<string> {
-  const [secret = ""] = sessionSecrets(env);
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(ip)));
-  return Array.from(mac.slice(0, 8), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  const [secret = ""] = readEnv(env, "SESSION_SECRET");
+  return toHex((await hmac("SHA-256", secret, ip)).slice(0, 8));
 }

@@ -3,10 +3,11 @@
 // (Cross-site POSTs, by Sec-Fetch-Site or Origin, are already refused by the request guard.)
 import { type AppLoadContext, data } from "@remix-run/cloudflare";
 import { audit } from "~/auth/audit.server";
-import { randomToken, secretsEqual } from "~/auth/crypto.server";
 import type { CookieSession } from "~/auth/session.server";
 import { getCookieSession } from "~/auth/session.server";
 import { config } from "~/config";
+import { secretsEqual } from "~/crypto/constant-time.server";
+import { randomToken } from "~/crypto/random.server";
 import { messages } from "~/messages";
 
 /** The form field that carries the token (remix-utils' AuthenticityTokenInput default). */

@@ -4,9 +4,10 @@
 // address), signed with SESSION_SECRET, HttpOnly, for a year; D1 keeps only the SHA-256 of the id,
 // in `recognised_devices`, per account it signed in to.
 import { createCookie } from "@remix-run/cloudflare";
-import { randomToken, sha256Hex } from "~/auth/crypto.server";
-import { sessionSecrets } from "~/auth/secrets.server";
 import { config } from "~/config";
+import { sha256Hex } from "~/crypto/digest.server";
+import { randomToken } from "~/crypto/random.server";
+import { readEnv } from "~/env.server";
 
 const { idBytes, maxAgeSeconds } = config.deviceCookie;
 
@@ -20,7 +21,7 @@ function deviceCookie(request: Request, env: Env) {
     path: "/",
     secure: new URL(request.url).protocol === "https:",
     maxAge: maxAgeSeconds,
-    secrets: sessionSecrets(env),
+    secrets: readEnv(env, "SESSION_SECRET"),
   });
 }
 

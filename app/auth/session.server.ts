@@ -5,10 +5,12 @@
 // so the next page reads from a replica that has at least what this browser wrote.
 import { type AppLoadContext, createCookieSessionStorage, type Session } from "@remix-run/cloudflare";
 import { and, desc, eq, gt, ne } from "drizzle-orm";
-import { randomToken, seal, sha256Hex, unseal } from "~/auth/crypto.server";
-import { sessionSecrets } from "~/auth/secrets.server";
 import { config } from "~/config";
+import { sha256Hex } from "~/crypto/digest.server";
+import { randomToken } from "~/crypto/random.server";
+import { seal, unseal } from "~/crypto/seal.server";
 import { currentBookmark, type Db, resumeFromBookmark, schema } from "~/database/db.server";
+import { readEnv } from "~/env.server";
 import type { Flash } from "~/messages";
 
 const { sessions } = schema;
@@ -35,7 +37,7 @@ function storageFor(request: Request, env: Env) {
       sameSite: "lax",
       path: "/",
       secure: new URL(request.url).protocol === "https:",
-      secrets: sessionSecrets(env),
+      secrets: readEnv(env, "SESSION_SECRET"),
     },
   });
 }
@@ -178,7 +180,7 @@ export async function endOtherSession(
 const REFERENCE_PURPOSE = "edge-auth session reference";
 
 export function sessionReference(context: AppLoadContext, userId: number, sessionId: string): Promise<string> {
-  const [secret = ""] = sessionSecrets(context.cloudflare.env);
+  const [secret = ""] = readEnv(context.cloudflare.env, "SESSION_SECRET");
   return seal(secret, REFERENCE_PURPOSE, sessionId, String(userId));
 }
 
@@ -188,5 +190,5 @@ export function sessionIdFromReference(
   userId: number,
   reference: string,
 ): Promise<string | null> {
-  return unseal(sessionSecrets(context.cloudflare.env), REFERENCE_PURPOSE, reference, String(userId));
+  return unseal(readEnv(context.cloudflare.env, "SESSION_SECRET"), REFERENCE_PURPOSE, reference, String(userId));
 }

@@ -15,9 +15,9 @@
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { and, eq, exists, type SQL, sql } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
-import { sha256Hex } from "~/auth/crypto.server";
 import { deviceHash, readDeviceId } from "~/auth/recognised-device.server";
 import { config } from "~/config";
+import { sha256Hex } from "~/crypto/digest.server";
 import { type Db, getDb, schema } from "~/database/db.server";
 
 const { signInAttempts, recognisedDevices, users } = schema;

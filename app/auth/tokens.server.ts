@@ -9,8 +9,9 @@
 // The builders return unexecuted Drizzle statements: callers put them in their own D1 batch (one
 // transaction, one round trip) beside the writes the token gates.
 import { and, eq, exists, gt, inArray, ne, type SQL, sql } from "drizzle-orm";
-import { randomToken, sha256Hex } from "~/auth/crypto.server";
 import { config } from "~/config";
+import { sha256Hex } from "~/crypto/digest.server";
+import { randomToken } from "~/crypto/random.server";
 import type { Db } from "~/database/db.server";
 import { schema } from "~/database/db.server";
 

@@ -3,8 +3,8 @@
 // SHA-256 (the table holds no address), and the cap is a condition inside the statement that issues
 // the link, so a burst of requests cannot slip past it between a count and a write.
 import { and, count, eq, gt, type SQL, sql } from "drizzle-orm";
-import { sha256Hex } from "~/auth/crypto.server";
 import { config } from "~/config";
+import { sha256Hex } from "~/crypto/digest.server";
 import type { Db } from "~/database/db.server";
 import { schema } from "~/database/db.server";
 

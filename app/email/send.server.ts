@@ -13,41 +13,18 @@ import {
   passwordChangedEmail,
   passwordResetEmail,
 } from "~/email/templates.server";
+import { readEnv } from "~/env.server";
 import { PRODUCT_NAME } from "~/messages";
-import { EmailSchema } from "~/validation";
-
-export class MissingMailConfigError extends Error {
-  constructor(problem: string) {
-    super(`${problem}: set it in wrangler.toml [vars] for a deploy (README "Email"); npm start sets it locally`);
-  }
-}
 
 type MailConfig = { from: string; origin: string };
 
 /**
- * MAIL_FROM and APP_ORIGIN, checked: a missing or malformed one throws (so the request that would
- * have sent answers 500 and the log names it) rather than mail going out from, or linking to, the
- * wrong place. APP_ORIGIN must be a bare origin, https except on a loopback host.
+ * MAIL_FROM and APP_ORIGIN, read by the environment schema: a missing or malformed one throws (so
+ * the request that would have sent answers 500 and the log names it) rather than mail going out
+ * from, or linking to, the wrong place.
  */
 export function mailConfig(env: Env): MailConfig {
-  const from = EmailSchema.safeParse(env.MAIL_FROM ?? "");
-  if (!env.MAIL_FROM) throw new MissingMailConfigError("MAIL_FROM is not set");
-  if (!from.success) throw new MissingMailConfigError("MAIL_FROM is not an email address");
-  if (!env.APP_ORIGIN) throw new MissingMailConfigError("APP_ORIGIN is not set");
-  let origin: URL;
-  try {
-    origin = new URL(env.APP_ORIGIN);
-  } catch {
-    throw new MissingMailConfigError("APP_ORIGIN is not a URL");
-  }
-  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(origin.hostname);
-  if (origin.protocol !== "https:" && !(loopback && origin.protocol === "http:")) {
-    throw new MissingMailConfigError("APP_ORIGIN must be https (http only for localhost)");
-  }
-  if (origin.origin !== env.APP_ORIGIN.replace(/\/$/, "")) {
-    throw new MissingMailConfigError("APP_ORIGIN must be an origin only, like https://auth.example.com");
-  }
-  return { from: from.data, origin: origin.origin };
+  return { from: readEnv(env, "MAIL_FROM"), origin: readEnv(env, "APP_ORIGIN") };
 }
 
 /** Schedules the "Reset your password" email with its one-time link. Throws at once on missing configuration. */

@@ -4,6 +4,8 @@
 // standard ones any argon2 library reads and writes, so hashes made elsewhere (e.g. by
 // `npm run user:password`) verify here and the other way round.
 import { config } from "~/config";
+import { fromBase64, toBase64 } from "~/crypto/encoding.server";
+import { randomBytes } from "~/crypto/random.server";
 import { parseWerkzeugHash, verifyWerkzeugHash } from "~/passwords/werkzeug.server";
 import { argon2id, argon2idMatches } from "./argon2/argon2.server";
 
@@ -22,20 +24,6 @@ const CURRENT_PARAMS = `$argon2id$v=${VERSION_13}$m=${params.memoryKiB},t=${para
 const PHC = /^\$argon2id(?:\$v=(\d+))?\$m=(\d+),t=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 
 const encoder = new TextEncoder();
-
-function toBase64(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
-}
-
-/** Unpadded base64 as the reference library reads it: canonical only (unused trailing bits zero). */
-function fromBase64(text: string): Uint8Array | null {
-  try {
-    const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-    return toBase64(bytes) === text ? bytes : null;
-  } catch {
-    return null;
-  }
-}
 
 type Parsed = { version: number; m: number; t: number; p: number; salt: Uint8Array; tag: Uint8Array };
 
@@ -70,7 +58,7 @@ function parse(hash: string): Parsed | null {
 /** A PHC string: `$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`. */
 export function hashPassword(password: string): string {
   const bytes = encoder.encode(password);
-  const salt = crypto.getRandomValues(new Uint8Array(params.saltBytes));
+  const salt = randomBytes(params.saltBytes);
   const { iterations: t, memoryKiB: m, parallelism: p, hashBytes } = params;
   try {
     const tag = argon2id({ password: bytes, salt, t, m, p, version: VERSION_13 }, hashBytes);

@@ -8,7 +8,7 @@ import { pbkdf2Async } from "@noble/hashes/pbkdf2.js";
 import { scryptAsync } from "@noble/hashes/scrypt.js";
 import { sha256, sha512 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { secretsEqual } from "~/auth/crypto.server";
+import { secretsEqual } from "~/crypto/constant-time.server";
 
 /**
  * Production workerd refuses WebCrypto (and node:crypto) PBKDF2 above this many iterations

@@ -1,7 +1,7 @@
 // Recovery codes: the way in when the authenticator app is lost. Ten at a time, each 80 random bits
 // written as 16 base32 characters in groups of four ("k3mq-7xw2-…"), stored only as SHA-256 hashes
 // (80 random bits need no slow hash: nobody can search that space), each usable once.
-import { sha256Hex } from "~/auth/crypto.server";
+import { sha256Hex } from "~/crypto/digest.server";
 import { toBase32 } from "~/two-factor/totp.server";
 
 export const RECOVERY_CODE_COUNT = 10;

@@ -2,7 +2,8 @@
 // algorithm every authenticator app supports: 6 digits, 30-second steps, one step of clock drift
 // either side. Which steps were already used (no replay) is the database's business: see
 // two-factor.server.ts.
-import { secretsEqual } from "~/auth/crypto.server";
+import { secretsEqual } from "~/crypto/constant-time.server";
+import { hmac } from "~/crypto/digest.server";
 
 export const TOTP_DIGITS = 6;
 export const TOTP_PERIOD_SECONDS = 30;
@@ -77,8 +78,7 @@ export async function totpCode(
   // Steps outgrow 32 bits only after the year 6053 (with 30 s steps); split anyway, as the RFC does.
   counter.setUint32(0, Math.floor(step / 2 ** 32));
   counter.setUint32(4, step >>> 0);
-  const hmacKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", hmacKey, counter));
+  const mac = await hmac(hash, key, new Uint8Array(counter.buffer));
   const offset = (mac[mac.length - 1] ?? 0) & 0x0f;
   const binary =
     (((mac[offset] ?? 0) & 0x7f) << 24) |

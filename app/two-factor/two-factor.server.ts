@@ -3,10 +3,10 @@
 // the database alone reveals none, and a sealed secret moved to another user doesn't open.
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { and, eq, isNull, lt, or } from "drizzle-orm";
-import { seal, unseal } from "~/auth/crypto.server";
-import { totpSecrets } from "~/auth/secrets.server";
+import { seal, unseal } from "~/crypto/seal.server";
 import type { Db } from "~/database/db.server";
 import { getDb, schema } from "~/database/db.server";
+import { readEnv } from "~/env.server";
 import { matchingStep, normaliseTotpCode } from "~/two-factor/totp.server";
 
 const { users } = schema;
@@ -14,7 +14,7 @@ const { users } = schema;
 const SEAL_PURPOSE = "totp-secret";
 
 export function sealTotpSecret(env: Env, userId: number, base32Secret: string): Promise<string> {
-  const [current = ""] = totpSecrets(env);
+  const [current = ""] = readEnv(env, "TOTP_SECRET");
   return seal(current, SEAL_PURPOSE, base32Secret, String(userId));
 }
 
@@ -27,7 +27,7 @@ export async function openTotpSecret(
   userId: number,
   sealed: string,
 ): Promise<{ secret: string; stale: boolean } | null> {
-  const [current = "", ...older] = totpSecrets(env);
+  const [current = "", ...older] = readEnv(env, "TOTP_SECRET");
   const fresh = await unseal([current], SEAL_PURPOSE, sealed, String(userId));
   if (fresh !== null) return { secret: fresh, stale: false };
   const opened = older.length > 0 ? await unseal(older, SEAL_PURPOSE, sealed, String(userId)) : null;

@@ -7,7 +7,6 @@ import { env } from "cloudflare:workers";
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { describe, expect, it } from "vitest";
 import { getUser } from "~/auth/auth.server";
-import { MissingSecretError, sessionSecrets } from "~/auth/secrets.server";
 import { mintSessionToken, newSignedInCookie, sessionIdFor } from "~/auth/session.server";
 import { sha256HexIndependent } from "../helpers/cookies";
 import { insertUser } from "../helpers/db";
@@ -95,24 +94,5 @@ describe("looking a session up in D1 (getUser)", () => {
 
   it("no cookie at all means signed out", async () => {
     expect(await getUser(new Request("http://localhost/dash/"), loadContext())).toBeNull();
-  });
-});
-
-describe("sessionSecrets (SESSION_SECRET, comma-separated for rotation)", () => {
-  const withSecret = (SESSION_SECRET: string | undefined): Env => ({ ...env, SESSION_SECRET });
-
-  it("splits the list, trims each secret and keeps the order (the first one signs)", () => {
-    expect(sessionSecrets(withSecret(" new-secret , old-secret "))).toEqual(["new-secret", "old-secret"]);
-    expect(sessionSecrets(withSecret("only-one"))).toEqual(["only-one"]);
-  });
-
-  it.each([
-    ["missing", undefined],
-    ["empty", ""],
-    ["blank", "   "],
-    ["only commas", " , ,"],
-  ])("throws MissingSecretError, naming SESSION_SECRET, when it is %s (never a built-in fallback)", (_case, secret) => {
-    expect(() => sessionSecrets(withSecret(secret))).toThrow(MissingSecretError);
-    expect(() => sessionSecrets(withSecret(secret))).toThrow(/SESSION_SECRET/);
   });
 });

@@ -3,7 +3,6 @@
 // themselves are in ceremony.server.ts; the sign-in that ends in a session is in sign-in.server.ts.
 import { encodeBase64urlNoPadding } from "@oslojs/encoding";
 import { and, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
-import { randomToken } from "~/auth/crypto.server";
 import { nameForAaguid } from "~/auth/passkeys/authenticator-names";
 import {
   challengeOf,
@@ -13,8 +12,10 @@ import {
   SUPPORTED_ALGORITHMS,
 } from "~/auth/passkeys/ceremony.server";
 import { config } from "~/config";
+import { randomToken } from "~/crypto/random.server";
 import type { Db } from "~/database/db.server";
 import { schema } from "~/database/db.server";
+import { readEnv } from "~/env.server";
 import { PRODUCT_NAME } from "~/messages";
 
 const { passkeys, users, webauthnChallenges } = schema;
@@ -24,15 +25,10 @@ export type ChallengePurpose = "register" | "authenticate";
 
 /**
  * The relying party: APP_ORIGIN's host is the rp id, its origin the only one accepted. Never the
- * request's Host, which an attacker's proxy chooses. Missing or malformed: throws (500, logged).
+ * request's Host, which an attacker's proxy chooses. Missing or malformed: throws EnvError (500, logged).
  */
 export function relyingParty(env: Env): RelyingParty {
-  let origin: URL;
-  try {
-    origin = new URL(env.APP_ORIGIN ?? "");
-  } catch {
-    throw new Error('APP_ORIGIN is not set to the site\'s origin: passkeys need it (README "Email")');
-  }
+  const origin = new URL(readEnv(env, "APP_ORIGIN"));
   return { id: origin.hostname, origin: origin.origin, name: PRODUCT_NAME };
 }
 
