@@ -14,7 +14,7 @@ import type { ReactNode } from "react";
 import { AuthenticityTokenProvider } from "remix-utils/csrf/react";
 import { getUser } from "~/auth/auth.server";
 import { ensureCsrfToken } from "~/auth/csrf.server";
-import { getCookieSession } from "~/auth/session.server";
+import { getCookieSession } from "~/auth/session-cookie.server";
 import { FlashBanner } from "~/components/flash-banner";
 import { useNonce } from "~/components/nonce";
 import { SiteHeader } from "~/components/site-header";

@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
 import type { SignedInUser } from "~/auth/auth.server";
 import { setPassword } from "~/auth/credentials.server";
-import { mintSessionToken, newAnonymousCookie, rotatedCookie } from "~/auth/session.server";
+import { mintSessionToken } from "~/auth/session-rows.server";
 import {
   accountKeyFor,
   checkVerdict,
@@ -17,7 +17,6 @@ import {
   throttleKey,
 } from "~/auth/throttle.server";
 import { getDb, schema } from "~/database/db.server";
-import { serverMessages } from "~/messages";
 import { verifyPassword } from "~/passwords/password.server";
 import type { ChangePasswordForm, ProfileForm } from "~/validation";
 
@@ -75,15 +74,15 @@ export async function updateProfile(
 
 /**
  * Sets the new password through the one credential change (credentials.server.ts): every other
- * session ends, this one moves to a new token; returns the browser's new cookie (with the flash).
- * The old cookie value is dead after it.
+ * session ends, this one moves to a new token, returned for the browser's cookie. The old cookie
+ * value is dead after it.
  */
 export async function changePassword(
   request: Request,
   context: AppLoadContext,
   user: SignedInUser,
   form: ChangePasswordForm,
-): Promise<{ ok: true; cookie: string } | RecheckFailure> {
+): Promise<{ ok: true; token: string } | RecheckFailure> {
   const check = await recheckPassword(request, context, user, form.current_password);
   if (!check.ok) return check;
   const { env } = context.cloudflare;
@@ -92,20 +91,16 @@ export async function changePassword(
     keepSession: { id: user.sessionId, newId: id },
   });
   await audit("password_changed", request, env, user.id);
-  const cookie = await rotatedCookie(request, context, token, {
-    kind: "success",
-    text: serverMessages.passwordChanged,
-  });
-  return { ok: true, cookie };
+  return { ok: true, token };
 }
 
-/** Deletes the user (their sessions go with them: ON DELETE CASCADE); returns a fresh anonymous cookie with the flash. */
+/** Deletes the user (their sessions go with them: ON DELETE CASCADE). */
 export async function deleteAccount(
   request: Request,
   context: AppLoadContext,
   user: SignedInUser,
   password: string,
-): Promise<{ ok: true; cookie: string } | RecheckFailure> {
+): Promise<{ ok: true } | RecheckFailure> {
   const check = await recheckPassword(request, context, user, password);
   if (!check.ok) return check;
   const { env } = context.cloudflare;
@@ -116,6 +111,5 @@ export async function deleteAccount(
     clearAccountChecks(db, await accountKeyFor(user.email)),
   ]);
   await audit("account_deleted", request, env, user.id);
-  const cookie = await newAnonymousCookie(request, context, { kind: "success", text: serverMessages.accountDeleted });
-  return { ok: true, cookie };
+  return { ok: true };
 }

@@ -1,15 +1,10 @@
 // The devices list: every live session of the signed-in user, and signing some of them out.
 import type { AppLoadContext } from "@remix-run/cloudflare";
+import { sessionIdFromReference, sessionReference } from "~/account/device-references.server";
 import { audit } from "~/auth/audit.server";
 import type { SignedInUser } from "~/auth/auth.server";
-import { placeLabel } from "~/auth/device.server";
-import {
-  endOtherSession,
-  endUserSessions,
-  liveSessionsOf,
-  sessionIdFromReference,
-  sessionReference,
-} from "~/auth/session.server";
+import { placeLabel } from "~/auth/session-origin.server";
+import { endOtherSession, endUserSessions, liveSessionsOf } from "~/auth/session-rows.server";
 import { getDb } from "~/database/db.server";
 
 export type Device = {

@@ -2,7 +2,8 @@
 import { type AppLoadContext, redirect } from "@remix-run/cloudflare";
 import { and, eq, gt, sql } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
-import { getCookieSession, newAnonymousCookie, sessionIdFor } from "~/auth/session.server";
+import { getCookieSession, newAnonymousCookie } from "~/auth/session-cookie.server";
+import { sessionIdFor } from "~/auth/session-rows.server";
 import { completeSignIn } from "~/auth/sign-in.server";
 import { checkVerdict, countCheck, throttleKey } from "~/auth/throttle.server";
 import { getDb, schema } from "~/database/db.server";

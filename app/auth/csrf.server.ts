@@ -3,8 +3,7 @@
 // (Cross-site POSTs, by Sec-Fetch-Site or Origin, are already refused by the request guard.)
 import { type AppLoadContext, data } from "@remix-run/cloudflare";
 import { audit } from "~/auth/audit.server";
-import type { CookieSession } from "~/auth/session.server";
-import { getCookieSession } from "~/auth/session.server";
+import { type CookieSession, getCookieSession } from "~/auth/session-cookie.server";
 import { config } from "~/config";
 import { secretsEqual } from "~/crypto/constant-time.server";
 import { randomToken } from "~/crypto/random.server";

@@ -3,7 +3,7 @@
 // account changes) reads from the primary ("first-primary"), so a revoked session or a replaced
 // password is never accepted from a lagging replica. Pages (GET) read from a replica near the user,
 // but never one older than what this browser last wrote: the session starts from the bookmark the `__session` cookie carries
-// (session.server.ts hands it over when it reads the cookie, and stores `currentBookmark` back
+// (session-cookie.server.ts hands it over when it reads the cookie, and stores `currentBookmark` back
 // whenever it writes the cookie). Writes always run on the primary (D1 forwards them there).
 // Work outside requests (the cron sweep) uses `getDbOutsideRequest`.
 import type { AppLoadContext } from "@remix-run/cloudflare";

@@ -3,7 +3,7 @@
 // no answer waits for it (or shows by its timing whether an email went out). The log never gets
 // an address, a link or a token: a failure is logged by its kind only.
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { placeLabel } from "~/auth/device.server";
+import { placeLabel } from "~/auth/session-origin.server";
 import { config } from "~/config";
 import {
   type EmailContent,

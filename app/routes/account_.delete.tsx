@@ -4,6 +4,7 @@ import { Form, Link, useActionData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { deleteAccount } from "~/account/account.server";
 import { requireUser } from "~/auth/auth.server";
+import { newAnonymousCookie } from "~/auth/session-cookie.server";
 import { FormError, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
@@ -30,7 +31,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (deletion.reason === "locked") return submission.tooManyAttempts(deletion.retryAfterMinutes);
     return submission.reject({ password: serverMessages.passwordWrong });
   }
-  throw redirect("/", { status: 303, headers: { "Set-Cookie": deletion.cookie } });
+  const cookie = await newAnonymousCookie(request, context, { kind: "success", text: serverMessages.accountDeleted });
+  throw redirect("/", { status: 303, headers: { "Set-Cookie": cookie } });
 }
 
 export default function DeleteAccount() {

@@ -4,6 +4,7 @@ import { Form, Link, useActionData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { changePassword } from "~/account/account.server";
 import { requireUser } from "~/auth/auth.server";
+import { rotatedCookie } from "~/auth/session-cookie.server";
 import { FormError, NewPasswordFields, PasswordField } from "~/components/fields";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
@@ -35,7 +36,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (change.reason === "locked") return submission.tooManyAttempts(change.retryAfterMinutes);
     return submission.reject({ current_password: serverMessages.currentPasswordWrong });
   }
-  throw redirect("/account/", { status: 303, headers: { "Set-Cookie": change.cookie } });
+  const cookie = await rotatedCookie(request, context, change.token, {
+    kind: "success",
+    text: serverMessages.passwordChanged,
+  });
+  throw redirect("/account/", { status: 303, headers: { "Set-Cookie": cookie } });
 }
 
 export default function ChangePassword() {

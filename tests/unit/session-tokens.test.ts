@@ -7,7 +7,8 @@ import { env } from "cloudflare:workers";
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { describe, expect, it } from "vitest";
 import { getUser } from "~/auth/auth.server";
-import { mintSessionToken, newSignedInCookie, sessionIdFor } from "~/auth/session.server";
+import { newSignedInCookie } from "~/auth/session-cookie.server";
+import { mintSessionToken, sessionIdFor } from "~/auth/session-rows.server";
 import { sha256HexIndependent } from "../helpers/cookies";
 import { insertUser } from "../helpers/db";
 

@@ -1,21 +1,15 @@
-// Owns the `__session` cookie and the `sessions` rows behind it.
-// The cookie (signed with SESSION_SECRET) carries a random token, the CSRF token, flash messages
-// and the D1 bookmark of this browser's last write; D1 keeps only the SHA-256 of the token, with
-// the user, creation and expiry. Every cookie written here carries the request's latest bookmark,
-// so the next page reads from a replica that has at least what this browser wrote.
+// The `__session` cookie, signed with SESSION_SECRET: the bearer token of a signed-in session, the
+// CSRF token, flash messages and the D1 bookmark of this browser's last write. Every cookie written
+// here carries the request's latest bookmark, so the next page reads from a replica that has at
+// least what this browser wrote. (The rows behind the token: session-rows.server.ts.)
 import { type AppLoadContext, createCookieSessionStorage, type Session } from "@remix-run/cloudflare";
-import { and, desc, eq, gt, ne } from "drizzle-orm";
 import { config } from "~/config";
-import { sha256Hex } from "~/crypto/digest.server";
 import { randomToken } from "~/crypto/random.server";
-import { seal, unseal } from "~/crypto/seal.server";
-import { currentBookmark, type Db, resumeFromBookmark, schema } from "~/database/db.server";
+import { currentBookmark, resumeFromBookmark } from "~/database/db.server";
 import { readEnv } from "~/env.server";
 import type { Flash } from "~/messages";
 
-const { sessions } = schema;
-
-export type SessionData = {
+type SessionData = {
   /** The bearer token of a signed-in session; its hash is the `sessions.id`. */
   token?: string;
   csrf?: string;
@@ -111,16 +105,6 @@ export async function newAnonymousCookie(request: Request, context: AppLoadConte
   return commitCookie(storage, session, context);
 }
 
-/** A new server-side session: the token goes in the cookie, only its hash in D1. */
-export async function mintSessionToken(): Promise<{ token: string; id: string }> {
-  const token = randomToken(config.sessionTokenBytes);
-  return { token, id: await sha256Hex(token) };
-}
-
-export function sessionIdFor(token: string): Promise<string> {
-  return sha256Hex(token);
-}
-
 /** The signed-in browser's cookie with a new token (its session renamed in D1) and a flash message. */
 export async function rotatedCookie(
   request: Request,
@@ -132,63 +116,4 @@ export async function rotatedCookie(
   session.set("token", token);
   session.flash("flash", flash);
   return commit();
-}
-
-// ---------- Session rows, for the account page ----------
-// The builders return unexecuted queries, so a caller can run several in one D1 batch.
-
-/** Deletes the user's sessions: all of them, or all but `exceptSessionId` (the one in use). */
-export function endUserSessions(db: Db, userId: number, exceptSessionId?: string) {
-  const ofUser = eq(sessions.userId, userId);
-  return db
-    .delete(sessions)
-    .where(exceptSessionId === undefined ? ofUser : and(ofUser, ne(sessions.id, exceptSessionId)));
-}
-
-/** The user's live sessions, newest first, with what the devices list shows. */
-export function liveSessionsOf(db: Db, userId: number, now: Date) {
-  return db
-    .select({
-      id: sessions.id,
-      createdAt: sessions.createdAt,
-      device: sessions.device,
-      city: sessions.city,
-      country: sessions.country,
-    })
-    .from(sessions)
-    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, now)))
-    .orderBy(desc(sessions.createdAt));
-}
-
-/** Deletes one of the user's sessions other than `currentSessionId`; false when `sessionId` is none of them. */
-export async function endOtherSession(
-  db: Db,
-  userId: number,
-  currentSessionId: string,
-  sessionId: string,
-): Promise<boolean> {
-  const ended = await db
-    .delete(sessions)
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), ne(sessions.id, currentSessionId)))
-    .returning({ id: sessions.id });
-  return ended.length > 0;
-}
-
-// A "Sign out" button names its session by a reference: the session id sealed (AES-GCM) under the
-// signing secret and bound to the user. It is never the cookie's token, says nothing about the id,
-// and can be neither forged nor replayed by another account.
-const REFERENCE_PURPOSE = "edge-auth session reference";
-
-export function sessionReference(context: AppLoadContext, userId: number, sessionId: string): Promise<string> {
-  const [secret = ""] = readEnv(context.cloudflare.env, "SESSION_SECRET");
-  return seal(secret, REFERENCE_PURPOSE, sessionId, String(userId));
-}
-
-/** The session id a reference names, when this user's page was given it; null for anything else. */
-export function sessionIdFromReference(
-  context: AppLoadContext,
-  userId: number,
-  reference: string,
-): Promise<string | null> {
-  return unseal(readEnv(context.cloudflare.env, "SESSION_SECRET"), REFERENCE_PURPOSE, reference, String(userId));
 }

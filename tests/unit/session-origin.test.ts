@@ -1,6 +1,6 @@
 // The devices list's labels: a short "browser on system" from the User-Agent, and the place.
 import { describe, expect, it } from "vitest";
-import { deviceLabel, placeLabel, sessionOrigin } from "~/auth/device.server";
+import { deviceLabel, placeLabel, sessionOrigin } from "~/auth/session-origin.server";
 
 describe("deviceLabel", () => {
   it.each([
