@@ -3,7 +3,6 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { audit } from "~/auth/audit.server";
 import { requireUser } from "~/auth/auth.server";
-import { describeOrigin, sessionOrigin } from "~/auth/device.server";
 import { CeremonyError } from "~/auth/passkeys/ceremony.server";
 import {
   answerJson,
@@ -14,6 +13,7 @@ import {
   jsonRefusal,
 } from "~/auth/passkeys/json.server";
 import { addPasskey, relyingParty } from "~/auth/passkeys/passkeys.server";
+import { describeOrigin, sessionOrigin } from "~/auth/session-origin.server";
 import { getDb } from "~/database/db.server";
 import { notifyPasskeyChanged } from "~/email/send.server";
 import { submitForm } from "~/http/form-action.server";

@@ -5,7 +5,7 @@ import type { AppLoadContext } from "@remix-run/cloudflare";
 import * as z from "zod/v4-mini";
 import type { SignedInUser } from "~/auth/auth.server";
 import { CONFIRM_PATH, isRecentlyConfirmed } from "~/auth/confirm.server";
-import { getCookieSession } from "~/auth/session.server";
+import { getCookieSession } from "~/auth/session-cookie.server";
 import type { Flash } from "~/messages";
 
 /** What the scripts post after a ceremony: the browser's credential as JSON (checked by ceremony.server.ts). */
