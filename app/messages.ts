@@ -68,6 +68,12 @@ export const serverMessages = {
   passkeyNameTooLong: "Must be at most 60 characters",
   signInSuperseded: "Your sign-in details changed while you were signing in. Log in again.",
   codeWrong: "That code is not correct",
+  emailConfirmed: "Your email address is confirmed.",
+  confirmationLinkSent: "We have sent you a new link.",
+  emailAlreadyConfirmed: "Your email address is already confirmed.",
+  tooManyLinks: "We have sent you 3 links in the last hour. Use the newest one, or try again later.",
+  emailUnchanged: "That is already your email address",
+  changeLinkSent: (email: string) => `We have sent a link to ${email}. Your address changes when you open it.`,
 } as const;
 
 export type FlashKind = "success" | "info" | "error";

@@ -68,6 +68,9 @@ export const RegisterSchema = z
 
 export const ForgotPasswordSchema = z.object({ email: EmailSchema });
 
+/** The new address of /account/email/: validated as at registration. */
+export const ChangeEmailSchema = z.object({ email: EmailSchema });
+
 export const ResetPasswordSchema = z
   .object({
     // Checked against D1 by the action; a malformed one is simply an invalid link.
@@ -102,6 +105,12 @@ export const EmptyFormSchema = z.object({});
 
 /** A devices list "Sign out" button: a session reference, or "others" (the route answers 404 to anything it can't use). */
 export const SignOutDevicesSchema = z.object({ session: z.optional(z.string()) });
+
+/** /verify-email/'s button: the link's token (checked against D1 by the action; anything else is an invalid link). */
+export const AddressLinkSchema = z.object({ token: z.optional(z.string()) });
+
+/** "Send the link again": the page the button was on, to come back to. */
+export const ResendLinkSchema = z.object({ next: z.optional(z.string()) });
 
 /** "Confirm it's you": the password, and the code when two-step verification is on (the action decides whether it must be there). */
 export const ConfirmSchema = z.object({

@@ -38,11 +38,6 @@ function cleanText(value: unknown): string | null {
   return text === "" ? null : text;
 }
 
-/** "Firefox on Linux, London, United Kingdom" for a security notice; null when the request said nothing. */
-export function describeOrigin(origin: SessionOrigin): string | null {
-  return [origin.device, placeLabel(origin.city, origin.country)].filter(Boolean).join(", ") || null;
-}
-
 /** "London, United Kingdom", "Germany", or null: the country's English name from the runtime's ICU data. */
 export function placeLabel(city: string | null, country: string | null): string | null {
   // "T1" is no region code (Intl would throw): Cloudflare's mark for Tor.

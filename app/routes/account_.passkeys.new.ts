@@ -13,9 +13,8 @@ import {
   jsonRefusal,
 } from "~/auth/passkeys/json.server";
 import { addPasskey, relyingParty } from "~/auth/passkeys/passkeys.server";
-import { describeOrigin, sessionOrigin } from "~/auth/session-origin.server";
 import { getDb } from "~/database/db.server";
-import { notifyPasskeyChanged } from "~/email/send.server";
+import { sendSecurityNotice } from "~/email/notices.server";
 import { submitForm } from "~/http/form-action.server";
 import { serverMessages } from "~/messages";
 
@@ -26,7 +25,7 @@ const refusals = {
 } as const;
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { env, cf } = context.cloudflare;
+  const { env } = context.cloudflare;
   return answerJson(async () => {
     const user = await requireUser(request, context);
     const submission = await submitForm(request, context, { schema: CredentialForm });
@@ -43,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     if (!added.ok) return jsonError(refusals[added.reason]);
     await audit("passkey_added", request, env, user.id);
-    notifyPasskeyChanged(context, user, "added", added.name, describeOrigin(sessionOrigin(request, cf)));
+    sendSecurityNotice(request, context, user, "passkey_added");
     return jsonRedirect(request, context, "/account/passkeys/", { kind: "success", text: serverMessages.passkeyAdded });
   });
 }

@@ -13,13 +13,12 @@ import { audit } from "~/auth/audit.server";
 import { redirectWithFlash, requireUser } from "~/auth/auth.server";
 import { requireConfirmedUser } from "~/auth/confirm.server";
 import { listPasskeys, removePasskey, renamePasskey } from "~/auth/passkeys/passkeys.server";
-import { describeOrigin, sessionOrigin } from "~/auth/session-origin.server";
 import { Field } from "~/components/fields";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { UtcTime } from "~/components/utc-time";
 import { config } from "~/config";
 import { getDb } from "~/database/db.server";
-import { notifyPasskeyChanged } from "~/email/send.server";
+import { sendSecurityNotice } from "~/email/notices.server";
 import { submitForm } from "~/http/form-action.server";
 import { messages, pageMeta, serverMessages } from "~/messages";
 
@@ -56,7 +55,7 @@ const PasskeyForm = z.object({
 });
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const { env, cf } = context.cloudflare;
+  const { env } = context.cloudflare;
   const user = await requireUser(request, context);
   const submission = await submitForm(request, context, { schema: PasskeyForm, keep: ["passkey", "name"] });
   if (!submission.ok) return submission.reply;
@@ -73,7 +72,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const removed = await removePasskey(db, user.id, id);
   if (removed === null) throw data({ message: messages.notFound }, { status: 404 });
   await audit("passkey_removed", request, env, user.id);
-  notifyPasskeyChanged(context, user, "removed", removed, describeOrigin(sessionOrigin(request, cf)));
+  sendSecurityNotice(request, context, user, "passkey_removed");
   throw await redirectWithFlash(request, context, PAGE, { kind: "success", text: serverMessages.passkeyRemoved });
 }
 
