@@ -23,6 +23,10 @@ export type AuditEvent =
   | "password_recheck_failure"
   | "password_reset_requested"
   | "password_reset"
+  | "passkey_added"
+  | "passkey_removed"
+  /** A WebAuthn response that failed a check (origin, rp id, UV, signature, counter, challenge). */
+  | "passkey_refused"
   | "email_confirmation_sent"
   | "email_confirmed"
   | "email_change_requested"

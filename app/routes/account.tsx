@@ -76,6 +76,12 @@ export default function Account() {
         </p>
       </section>
 
+      <section className="account-section" aria-labelledby="passkeys-title">
+        <h2 id="passkeys-title">Passkeys</h2>
+        <p>
+          <Link to="/account/passkeys/">Manage passkeys</Link>
+        </p>
+      </section>
       <section className="account-section" aria-labelledby="devices-title">
         <h2 id="devices-title">Signed-in devices</h2>
         {/* One form for every button: each posts its own `session` value ("others": OTHER_DEVICES in devices.server.ts). */}

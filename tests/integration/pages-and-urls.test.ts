@@ -256,7 +256,8 @@ describe("the login form", () => {
       { label: "Password", name: "password", type: "password" },
       { label: "Remember me", name: "remember_me", type: "checkbox" },
     ]);
-    expect(["email", "username"]).toContain(inputs[0]?.attrs.autocomplete);
+    // Part three, "Passkeys": "webauthn" makes browsers offer passkeys as the field is focused.
+    expect(inputs[0]?.attrs.autocomplete).toBe("username webauthn");
     expect(inputs[1]?.attrs.autocomplete).toBe("current-password");
   });
 
