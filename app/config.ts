@@ -54,6 +54,18 @@ export const config = {
    */
   emailCap: { maxEmails: 3, windowMs: 60 * 60 * 1000 },
   /**
+   * Passkeys (docs/product.md "Passkeys"): 256-bit challenges that live 5 minutes (long enough for a
+   * phone reached over hybrid transport), at most 20 passkeys per account, a 256-bit random user handle,
+   * names up to 60 characters.
+   */
+  passkeys: {
+    challengeBytes: 32,
+    challengeLifetimeMs: 5 * 60 * 1000,
+    maxPerAccount: 20,
+    userHandleBytes: 32,
+    nameMax: 60,
+  },
+  /**
    * "Confirm it's you" (ASVS V7.5.1): pages that change how the account signs in need a password (and
    * code) typed in the last 10 minutes; signing in counts. Long enough to finish a set-up, short
    * enough that a session left open somewhere can't be used to add a factor later.

@@ -3,6 +3,7 @@ import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToReadableStream } from "react-dom/server";
 import { NonceProvider } from "~/components/nonce";
+import { describeError, log } from "~/log.server";
 
 const ABORT_DELAY_MS = 5_000;
 
@@ -51,13 +52,9 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
 };
 
 function logError(error: unknown, request: Request) {
-  const url = new URL(request.url);
-  console.error(
-    JSON.stringify({
-      event: "unhandled_error",
-      method: request.method,
-      path: url.pathname,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    }),
-  );
+  log("error", "unhandled_error", {
+    method: request.method,
+    path: new URL(request.url).pathname,
+    error: describeError(error),
+  });
 }

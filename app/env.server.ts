@@ -36,7 +36,7 @@ const secureUrl = z.string({ error: NOT_SET }).check(
   }, "must be https (http only for localhost)"),
 );
 
-export const envSchema = {
+const envSchema = {
   /** Signs the `__session` cookie and keys the audit log's IP digests. */
   SESSION_SECRET: secretList,
   /** Seals two-step verification secrets in D1. */

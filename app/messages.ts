@@ -56,11 +56,27 @@ export const serverMessages = {
   currentPasswordWrong: "Your current password is not correct",
   passwordWrong: "Your password is not correct",
   newPasswordUnchanged: "Your new password must be different from your current one",
+  passkeyAdded: "The passkey has been added.",
+  passkeyRemoved: "The passkey has been removed.",
+  passkeyRenamed: "The passkey has been renamed.",
+  passkeyNotRegistered: "That passkey is not registered here.",
+  passkeyLimit: "You have 20 passkeys, the most an account can have. Remove one to add another.",
+  passkeyAlreadyAdded: "That passkey is already registered.",
+  passkeyRefused: "That passkey could not be verified. Try again.",
+  passkeyExpired: "That took too long, or the request was already used. Try again.",
+  passkeyNameRequired: "Enter a name",
+  passkeyNameTooLong: "Must be at most 60 characters",
   signInSuperseded: "Your sign-in details changed while you were signing in. Log in again.",
   codeWrong: "That code is not correct",
+  emailConfirmed: "Your email address is confirmed.",
+  confirmationLinkSent: "We have sent you a new link.",
+  emailAlreadyConfirmed: "Your email address is already confirmed.",
+  tooManyLinks: "We have sent you 3 links in the last hour. Use the newest one, or try again later.",
+  emailUnchanged: "That is already your email address",
+  changeLinkSent: (email: string) => `We have sent a link to ${email}. Your address changes when you open it.`,
 } as const;
 
-export type FlashKind = "success" | "info" | "error";
+type FlashKind = "success" | "info" | "error";
 export type Flash = { kind: FlashKind; text: string };
 
 /**

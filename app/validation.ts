@@ -37,7 +37,7 @@ const NamesShape = {
 /** A password being typed to prove who you are: only "is something there" (the hash decides the rest). */
 const TypedPasswordSchema = (requiredMessage: string) => requiredText(requiredMessage, z.minLength(1, requiredMessage));
 
-export const NewPasswordSchema = requiredText(
+const NewPasswordSchema = requiredText(
   messages.passwordRequired,
   z.minLength(1, messages.passwordRequired),
   z.minLength(limits.passwordMin, messages.passwordTooShort),
@@ -67,6 +67,9 @@ export const RegisterSchema = z
   .check(passwordsMatch);
 
 export const ForgotPasswordSchema = z.object({ email: EmailSchema });
+
+/** The new address of /account/email/: validated as at registration. */
+export const ChangeEmailSchema = z.object({ email: EmailSchema });
 
 export const ResetPasswordSchema = z
   .object({
@@ -103,6 +106,12 @@ export const EmptyFormSchema = z.object({});
 /** A devices list "Sign out" button: a session reference, or "others" (the route answers 404 to anything it can't use). */
 export const SignOutDevicesSchema = z.object({ session: z.optional(z.string()) });
 
+/** /verify-email/'s button: the link's token (checked against D1 by the action; anything else is an invalid link). */
+export const AddressLinkSchema = z.object({ token: z.optional(z.string()) });
+
+/** "Send the link again": the page the button was on, to come back to. */
+export const ResendLinkSchema = z.object({ next: z.optional(z.string()) });
+
 /** "Confirm it's you": the password, and the code when two-step verification is on (the action decides whether it must be there). */
 export const ConfirmSchema = z.object({
   password: TypedPasswordSchema(messages.passwordRequired),
@@ -114,7 +123,6 @@ export type RegisterForm = z.infer<typeof RegisterSchema>;
 export type LoginForm = z.infer<typeof LoginSchema>;
 export type ProfileForm = z.infer<typeof ProfileSchema>;
 export type ChangePasswordForm = z.infer<typeof ChangePasswordSchema>;
-export type ResetPasswordForm = z.infer<typeof ResetPasswordSchema>;
 
 export type FieldErrors = Partial<Record<string, string>>;
 

@@ -87,9 +87,15 @@ export async function changePassword(
   if (!check.ok) return check;
   const { env } = context.cloudflare;
   const { token, id } = await mintSessionToken();
-  await setPassword(context, { userId: user.id, email: user.email, firstName: user.firstName }, form.password, {
-    keepSession: { id: user.sessionId, newId: id },
-  });
+  await setPassword(
+    request,
+    context,
+    { userId: user.id, email: user.email, firstName: user.firstName },
+    form.password,
+    {
+      keepSession: { id: user.sessionId, newId: id },
+    },
+  );
   await audit("password_changed", request, env, user.id);
   return { ok: true, token };
 }

@@ -31,7 +31,7 @@ export async function listDevices(context: AppLoadContext, user: SignedInUser): 
 }
 
 /** The value of `session` for "Sign out of all other devices". */
-export const OTHER_DEVICES = "others";
+const OTHER_DEVICES = "others";
 
 /**
  * Signs out every other device (`OTHER_DEVICES`) or the one a reference names. False, with nothing

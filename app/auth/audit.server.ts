@@ -3,6 +3,7 @@
 import { hmac } from "~/crypto/digest.server";
 import { toHex } from "~/crypto/encoding.server";
 import { readEnv } from "~/env.server";
+import { log } from "~/log.server";
 
 export type AuditEvent =
   | "register"
@@ -22,6 +23,14 @@ export type AuditEvent =
   | "password_recheck_failure"
   | "password_reset_requested"
   | "password_reset"
+  | "passkey_added"
+  | "passkey_removed"
+  /** A WebAuthn response that failed a check (origin, rp id, UV, signature, counter, challenge). */
+  | "passkey_refused"
+  | "email_confirmation_sent"
+  | "email_confirmed"
+  | "email_change_requested"
+  | "email_changed"
   /** "Confirm it's you" passed: this session may change how the account signs in for 10 minutes. */
   | "identity_confirmed"
   /** A wrong or reused two-step code or recovery code. */
@@ -33,15 +42,11 @@ export type AuditEvent =
 
 export async function audit(event: AuditEvent, request: Request, env: Env, userId?: number): Promise<void> {
   const ip = request.headers.get("CF-Connecting-IP");
-  console.log(
-    JSON.stringify({
-      time: new Date().toISOString(),
-      event,
-      userId: userId ?? null,
-      ip: ip ? await hashIp(ip, env) : null,
-      requestId: request.headers.get("CF-Ray"),
-    }),
-  );
+  log("info", event, {
+    userId: userId ?? null,
+    ip: ip ? await hashIp(ip, env) : null,
+    requestId: request.headers.get("CF-Ray"),
+  });
 }
 
 /** HMAC-SHA-256 of the IP under the signing secret, shortened: stable enough to correlate, useless to reverse. */

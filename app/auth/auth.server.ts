@@ -1,12 +1,15 @@
 // The session lifecycle: who is signed in, the guards, and the login / register / logout flows.
 import { type AppLoadContext, redirect } from "@remix-run/cloudflare";
 import { and, eq, gt, sql } from "drizzle-orm";
+import { issueConfirmationLink } from "~/account/email-address.server";
 import { audit } from "~/auth/audit.server";
 import { getCookieSession, newAnonymousCookie } from "~/auth/session-cookie.server";
 import { sessionIdFor } from "~/auth/session-rows.server";
 import { completeSignIn } from "~/auth/sign-in.server";
 import { checkVerdict, countCheck, throttleKey } from "~/auth/throttle.server";
+import { newToken } from "~/auth/tokens.server";
 import { getDb, schema } from "~/database/db.server";
+import { mailConfig, sendConfirmAddressEmail } from "~/email/send.server";
 import { type Flash, messages } from "~/messages";
 import { hashPassword, verifyDummyPassword, verifyStoredPassword } from "~/passwords/password.server";
 import { safeRedirect } from "~/safe-redirect";
@@ -24,6 +27,7 @@ const signedInUserColumns = {
   previousLoginAt: users.previousLoginAt,
   confirmedAt: sessions.confirmedAt,
   twoFactorOn: sql<boolean>`${users.totpSecret} is not null`.mapWith(Boolean),
+  emailConfirmedAt: users.emailConfirmedAt,
 };
 
 export type SignedInUser = {
@@ -37,6 +41,8 @@ export type SignedInUser = {
   /** When this session last proved who is using it (signing in counts): see confirm.server.ts. */
   confirmedAt: Date | null;
   twoFactorOn: boolean;
+  /** Null until the owner opens a confirmation link (docs/product.md "Email addresses"). */
+  emailConfirmedAt: Date | null;
   sessionId: string;
 };
 
@@ -104,26 +110,42 @@ export async function redirectWithFlash(
   return redirect(to, { status: 303, headers: { "Set-Cookie": await commit() } });
 }
 
-/** Creates the user and returns its id; null when the email is taken. The unique index decides, so racing twins can't both win. */
+/**
+ * Creates the user and returns its id; null when the email is taken. The unique index decides, so
+ * racing twins can't both win. In the same batch, the "Confirm your email address" link is stored
+ * for the row this request inserted (found by its freshly salted hash, never a twin's row), and the
+ * email goes out after the response.
+ */
 export async function registerUser(
   request: Request,
   context: AppLoadContext,
   form: RegisterForm,
 ): Promise<number | null> {
   const { env } = context.cloudflare;
-  const [created] = await getDb(context)
-    .insert(users)
-    .values({
-      email: form.email,
-      firstName: form.first_name,
-      lastName: form.last_name,
-      passwordHash: hashPassword(form.password),
-      createdAt: new Date(),
-    })
-    .onConflictDoNothing({ target: users.email })
-    .returning({ id: users.id });
-  if (created) await audit("register", request, env, created.id);
-  return created?.id ?? null;
+  // Checked before anything is written: a deploy that cannot send the link must not create the account.
+  mailConfig(env);
+  const db = getDb(context);
+  const now = new Date();
+  const passwordHash = hashPassword(form.password);
+  const { token, hash } = await newToken();
+  const [[created]] = await db.batch([
+    db
+      .insert(users)
+      .values({
+        email: form.email,
+        firstName: form.first_name,
+        lastName: form.last_name,
+        passwordHash,
+        createdAt: now,
+      })
+      .onConflictDoNothing({ target: users.email })
+      .returning({ id: users.id }),
+    ...issueConfirmationLink(db, hash, form.email, eq(users.passwordHash, passwordHash), now),
+  ]);
+  if (!created) return null;
+  await audit("register", request, env, created.id);
+  sendConfirmAddressEmail(context, { email: form.email, firstName: form.first_name }, token);
+  return created.id;
 }
 
 export type LoginResult =

@@ -14,7 +14,7 @@ import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { accountKeyFor, clearAccountChecks } from "~/auth/throttle.server";
 import { dropTokens } from "~/auth/tokens.server";
 import { type Db, getDb, schema } from "~/database/db.server";
-import { notifyPasswordChanged } from "~/email/send.server";
+import { sendSecurityNotice } from "~/email/notices.server";
 import { hashPassword } from "~/passwords/password.server";
 
 const { users, sessions } = schema;
@@ -77,9 +77,11 @@ export async function changeCredentials(context: AppLoadContext, change: Credent
 
 /**
  * Sets a new password (hashed here) through changeCredentials, then schedules "Your password was
- * changed" to the account's address. False when the account no longer exists.
+ * changed" to the account's address, naming the device and place of `request`. False when the
+ * account no longer exists.
  */
 export async function setPassword(
+  request: Request,
   context: AppLoadContext,
   account: { userId: number; email: string; firstName: string },
   password: string,
@@ -91,6 +93,6 @@ export async function setPassword(
     set: { ...alsoSet, passwordHash: hashPassword(password) },
     ...(keepSession ? { keepSession } : {}),
   });
-  if (changed) notifyPasswordChanged(context, account);
+  if (changed) sendSecurityNotice(request, context, account, "password_changed");
   return changed;
 }

@@ -10,7 +10,7 @@ import { randomToken } from "~/crypto/random.server";
 import { messages } from "~/messages";
 
 /** The form field that carries the token (remix-utils' AuthenticityTokenInput default). */
-export const CSRF_FIELD = "csrf";
+const CSRF_FIELD = "csrf";
 
 /** The session's CSRF token, minted when missing. `created` tells the caller to commit the cookie. */
 export function ensureCsrfToken(session: CookieSession): { token: string; created: boolean } {

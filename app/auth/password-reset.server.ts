@@ -68,7 +68,7 @@ export async function resetPassword(
   const [spent] = await spendToken(getDb(context), "password_reset", hash);
   if (spent?.userId !== account.userId) return false;
   const confirmed = { emailConfirmedAt: sql`coalesce(${users.emailConfirmedAt}, ${Date.now()})` };
-  if (!(await setPassword(context, account, password, { alsoSet: confirmed }))) return false;
+  if (!(await setPassword(request, context, account, password, { alsoSet: confirmed }))) return false;
   await audit("password_reset", request, env, account.userId);
   return true;
 }

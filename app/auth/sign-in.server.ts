@@ -16,7 +16,7 @@ import { mintSessionToken } from "~/auth/session-rows.server";
 import { clearChecks, throttleKey } from "~/auth/throttle.server";
 import { config } from "~/config";
 import { getDb, schema } from "~/database/db.server";
-import { notifyNewSignIn } from "~/email/send.server";
+import { sendSecurityNotice } from "~/email/notices.server";
 import { type Flash, serverMessages } from "~/messages";
 import { safeRedirect } from "~/safe-redirect";
 
@@ -144,7 +144,7 @@ export async function completeSignIn(
 
   await audit("login_success", request, env, signIn.userId);
   if (owner && newPair.length > 0 && (pairsBefore[0]?.n ?? 0) > 0) {
-    notifyNewSignIn(context, owner, { at: now, device: origin.device, city: origin.city, country: origin.country });
+    sendSecurityNotice(request, context, owner, "new_sign_in", now);
   }
   const headers = new Headers();
   headers.append(

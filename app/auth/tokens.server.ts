@@ -88,11 +88,11 @@ export function issueToken(
   return [store, voidOlder] as const;
 }
 
-/** SQL true while the token `hash` of `purpose` is live: stored, unexpired, and of its user's current generation. */
-function live(purpose: TokenPurpose, hash: string, now: Date): SQL {
+/** SQL true while the token `hash` of `purpose` (or one of them) is live: stored, unexpired, and of its user's current generation. */
+function live(purpose: TokenPurpose | readonly TokenPurpose[], hash: string, now: Date): SQL {
   return and(
     eq(tokens.id, hash),
-    eq(tokens.purpose, purpose),
+    typeof purpose === "string" ? eq(tokens.purpose, purpose) : inArray(tokens.purpose, [...purpose]),
     gt(tokens.expiresAt, now),
     sql`${tokens.credentialGeneration} = (SELECT ${users.credentialGeneration} FROM ${users} WHERE ${users.id} = ${tokens.userId})`,
   ) as SQL;
@@ -122,21 +122,34 @@ export function spendToken(db: Db, purpose: TokenPurpose, hash: string, now = ne
     .returning({ userId: tokens.userId, data: tokens.data });
 }
 
-export type TokenHolder = { userId: number; email: string; firstName: string; data: string | null };
+export type TokenHolder = {
+  userId: number;
+  email: string;
+  firstName: string;
+  purpose: TokenPurpose;
+  data: string | null;
+};
 
 /**
- * The user a live token belongs to, and what it carries, without spending it: for a page that shows
- * a form first (a GET must not use a link up: mail scanners open links). One query.
+ * The user a live token belongs to, its purpose (when one link serves several) and what it carries,
+ * without spending it: for a page that shows a form first (a GET must not use a link up: mail
+ * scanners open links). One query.
  */
 export async function findLiveToken(
   db: Db,
-  purpose: TokenPurpose,
+  purpose: TokenPurpose | readonly TokenPurpose[],
   hash: string | null,
   now = new Date(),
 ): Promise<TokenHolder | null> {
   if (!hash) return null;
   const row = await db
-    .select({ userId: users.id, email: users.email, firstName: users.firstName, data: tokens.data })
+    .select({
+      userId: users.id,
+      email: users.email,
+      firstName: users.firstName,
+      purpose: sql<TokenPurpose>`${tokens.purpose}`,
+      data: tokens.data,
+    })
     .from(tokens)
     .innerJoin(users, eq(tokens.userId, users.id))
     .where(live(purpose, hash, now))

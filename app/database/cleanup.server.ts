@@ -3,6 +3,7 @@ import { lte } from "drizzle-orm";
 import { config } from "~/config";
 import { getDbOutsideRequest, schema } from "~/database/db.server";
 import { sendsUncountedBefore } from "~/email/send-caps.server";
+import { log } from "~/log.server";
 
 const { sessions, signInAttempts, tokens, emailSends } = schema;
 
@@ -16,13 +17,10 @@ export async function sweepExpired(env: Env, now = new Date()): Promise<void> {
     // Past the hour, a sent email no longer counts towards its cap.
     db.delete(emailSends).where(lte(emailSends.sentAt, sendsUncountedBefore(now))),
   ]);
-  console.log(
-    JSON.stringify({
-      event: "sweep",
-      sessionsDeleted: expiredSessions.meta.changes,
-      failureCountersDeleted: staleFailures.meta.changes,
-      tokensDeleted: expiredTokens.meta.changes,
-      emailSendsDeleted: uncountedSends.meta.changes,
-    }),
-  );
+  log("info", "sweep", {
+    sessionsDeleted: expiredSessions.meta.changes,
+    failureCountersDeleted: staleFailures.meta.changes,
+    tokensDeleted: expiredTokens.meta.changes,
+    emailSendsDeleted: uncountedSends.meta.changes,
+  });
 }

@@ -119,7 +119,7 @@ const TRANSIENT = [
   "reset because its code was updated",
 ];
 
-export function isTransientD1Error(error: unknown): boolean {
+function isTransientD1Error(error: unknown): boolean {
   const text = String(error);
   return TRANSIENT.some((message) => text.includes(message));
 }

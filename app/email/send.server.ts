@@ -3,10 +3,15 @@
 // no answer waits for it (or shows by its timing whether an email went out). The log never gets
 // an address, a link or a token: a failure is logged by its kind only.
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { placeLabel } from "~/auth/session-origin.server";
 import { config } from "~/config";
-import { type EmailContent, newSignInEmail, passwordChangedEmail, passwordResetEmail } from "~/email/templates.server";
+import {
+  confirmAddressEmail,
+  confirmNewAddressEmail,
+  type EmailContent,
+  passwordResetEmail,
+} from "~/email/templates.server";
 import { readEnv } from "~/env.server";
+import { log } from "~/log.server";
 import { PRODUCT_NAME } from "~/messages";
 
 type MailConfig = { from: string; origin: string };
@@ -25,48 +30,53 @@ export function sendPasswordResetEmail(context: AppLoadContext, to: string, toke
   schedule(context, "password_reset", to, (origin) =>
     passwordResetEmail({
       to,
-      link: `${origin}/reset-password/?${new URLSearchParams({ token })}`,
-      minutes: config.tokens.lifetimeMs.password_reset / 60_000,
+      link: tokenLink(origin, "/reset-password/", token),
+      minutes: minutesOf("password_reset"),
     }),
   );
 }
 
-/**
- * Schedules "Your password was changed" to the account's address (docs/product.md "Change password"; a reset
- * sends it too). Throws at once on missing configuration.
- */
-export function notifyPasswordChanged(context: AppLoadContext, user: { email: string; firstName: string }): void {
-  const changedAt = new Date();
-  schedule(context, "password_changed", user.email, (origin) =>
-    passwordChangedEmail({
-      to: user.email,
-      firstName: user.firstName,
-      changedAt,
-      forgotLink: `${origin}/forgot-password/`,
+/** Schedules "Confirm your email address" with its one-time link. */
+export function sendConfirmAddressEmail(context: AppLoadContext, to: Recipient, token: string): void {
+  schedule(context, "verify_email", to.email, (origin) =>
+    confirmAddressEmail({
+      firstName: to.firstName,
+      to: to.email,
+      link: tokenLink(origin, "/verify-email/", token),
+      hours: minutesOf("verify_email") / 60,
     }),
   );
 }
 
-/** Schedules "New sign-in to your account" (docs/product.md "Security notices"). Throws at once on missing configuration. */
-export function notifyNewSignIn(
-  context: AppLoadContext,
-  user: { email: string; firstName: string },
-  signIn: { at: Date; device: string | null; city: string | null; country: string | null },
-): void {
-  schedule(context, "new_sign_in", user.email, (origin) =>
-    newSignInEmail({
-      to: user.email,
-      firstName: user.firstName,
-      signedInAt: signIn.at,
-      device: signIn.device ?? "an unknown device",
-      place: placeLabel(signIn.city, signIn.country),
-      accountLink: `${origin}/account/`,
+/** Schedules "Confirm your new email address" to the NEW address, with its one-time link. */
+export function sendConfirmNewAddressEmail(context: AppLoadContext, to: Recipient, token: string): void {
+  schedule(context, "change_email", to.email, (origin) =>
+    confirmNewAddressEmail({
+      firstName: to.firstName,
+      to: to.email,
+      link: tokenLink(origin, "/verify-email/", token),
+      minutes: minutesOf("change_email"),
     }),
   );
+}
+
+export type Recipient = { email: string; firstName: string };
+
+function tokenLink(origin: string, path: string, token: string): string {
+  return `${origin}${path}?${new URLSearchParams({ token })}`;
+}
+
+function minutesOf(purpose: keyof typeof config.tokens.lifetimeMs): number {
+  return config.tokens.lifetimeMs[purpose] / 60_000;
 }
 
 /** Checks the configuration now; builds and sends the message after the response. */
-function schedule(context: AppLoadContext, kind: string, to: string, build: (origin: string) => EmailContent): void {
+export function schedule(
+  context: AppLoadContext,
+  kind: string,
+  to: string,
+  build: (origin: string) => EmailContent,
+): void {
   const { env, ctx } = context.cloudflare;
   const { from, origin } = mailConfig(env);
   const send = async () => {
@@ -76,7 +86,7 @@ function schedule(context: AppLoadContext, kind: string, to: string, build: (ori
     send().catch((error: unknown) => {
       // The binding's messages can quote the address: only the error's name goes to the log.
       const name = error instanceof Error ? error.name : typeof error;
-      console.error(JSON.stringify({ event: "email_failed", kind, error: name }));
+      log("error", "email_failed", { kind, error: name });
     }),
   );
 }

@@ -29,7 +29,7 @@ import { type FieldErrors, validateForm } from "~/validation";
 /** Fields of a form whose typed value may be shown again: none whose name holds "password". */
 type Keepable<T> = Exclude<keyof T & string, `${string}password${string}`>;
 
-export type FormReply<K extends string> = { errors: FieldErrors; values: Record<K, string> };
+type FormReply<K extends string> = { errors: FieldErrors; values: Record<K, string> };
 
 type Reply<K extends string> = ReturnType<typeof data<FormReply<K>>>;
 

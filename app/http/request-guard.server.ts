@@ -23,15 +23,19 @@ export async function guardRequest(request: Request, env: Env): Promise<Request 
     response.headers.set("Allow", ALLOWED_METHODS.join(", "));
     return response;
   }
+  // `?_data` is the data protocol of Remix before single fetch; this app's client never sends it, and
+  // Remix answers it (a POST too) with errors of its own that end up logged as unhandled.
+  if (url.searchParams.has("_data")) return errorPage(400, "Bad request", messages.badRequestTarget);
   if (request.method === "GET" || request.method === "HEAD") {
     // `/login` → `/login/` with the query kept; files (`/favicon.ico`, `/x.data`) and Remix's
     // route-discovery endpoint are left alone.
     const lastSegment = url.pathname.slice(url.pathname.lastIndexOf("/") + 1);
     if (lastSegment !== "" && !lastSegment.includes(".") && url.pathname !== REMIX_MANIFEST_PATH) {
-      return new Response(null, { status: 308, headers: { Location: `${url.pathname}/${url.search}` } });
+      // Absolute, on this origin: a path like `//evil.example/x` (or `/\evil.example/x`, which the URL
+      // parser reads the same) would be a protocol-relative, off-site Location if sent as it is.
+      const location = `${url.origin}${url.pathname}/${url.search}`;
+      return new Response(null, { status: 308, headers: { Location: location } });
     }
-    // `?_data` is the data protocol of Remix before single fetch; this app's client never sends it.
-    if (url.searchParams.has("_data")) return errorPage(400, "Bad request", messages.badRequestTarget);
     return request.body ? withoutBody(request) : request;
   }
 
@@ -58,7 +62,7 @@ export async function guardRequest(request: Request, env: Env): Promise<Request 
 }
 
 /** Browsers that send Sec-Fetch-Site or Origin must name this site; other clients rely on the CSRF token alone. */
-export function isSameOrigin(request: Request): boolean {
+function isSameOrigin(request: Request): boolean {
   const site = request.headers.get("Sec-Fetch-Site");
   if (site !== null && site !== "same-origin" && site !== "none") return false;
   const origin = request.headers.get("Origin");

@@ -3,7 +3,7 @@
 // werkzeug.server.ts, only when a row holds such a hash) and the operator scripts (users:import).
 
 export type Pbkdf2Digest = "sha1" | "sha256" | "sha512";
-export type HmacDigest = "sha1" | "sha256" | "md5";
+type HmacDigest = "sha1" | "sha256" | "md5";
 
 export type WerkzeugHash =
   | { kind: "pbkdf2"; digest: Pbkdf2Digest; iterations: number; salt: string; hex: string }
@@ -28,7 +28,7 @@ export const WERKZEUG_COST_CEILINGS = {
 } as const;
 
 /** The bytes scrypt needs for these parameters: ROMix's table V, and B (p blocks of 128·r bytes). */
-export function scryptMemoryBytes(n: number, r: number, p: number): number {
+function scryptMemoryBytes(n: number, r: number, p: number): number {
   return 128 * r * (n + p);
 }
 

@@ -5,6 +5,7 @@ import { updateProfile } from "~/account/account.server";
 import { listDevices } from "~/account/devices.server";
 import { redirectWithFlash, requireUser } from "~/auth/auth.server";
 import { NameFields } from "~/components/fields";
+import { UnconfirmedEmail } from "~/components/unconfirmed-email";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { UtcTime } from "~/components/utc-time";
@@ -18,6 +19,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
   return {
     email: user.email,
+    emailConfirmed: user.emailConfirmedAt !== null,
     firstName: user.firstName,
     lastName: user.lastName,
     devices: await listDevices(context, user),
@@ -42,12 +44,14 @@ export default function Account() {
   return (
     <section className="card wide" aria-labelledby="account-title">
       <h1 id="account-title">Your account</h1>
+      {account.emailConfirmed ? null : <UnconfirmedEmail back="/account/" />}
 
       <section className="account-section" aria-labelledby="profile-title">
         <h2 id="profile-title">Profile</h2>
         <ul className="facts">
           <li>
-            <span className="fact-label">Email:</span> {account.email}
+            <span className="fact-label">Email:</span> {account.email}{" "}
+            <Link to="/account/email/">Change email address</Link>
           </li>
         </ul>
         <Form method="post" action="/account/" noValidate ref={formRef} onSubmit={onSubmit}>
@@ -72,6 +76,12 @@ export default function Account() {
         </p>
       </section>
 
+      <section className="account-section" aria-labelledby="passkeys-title">
+        <h2 id="passkeys-title">Passkeys</h2>
+        <p>
+          <Link to="/account/passkeys/">Manage passkeys</Link>
+        </p>
+      </section>
       <section className="account-section" aria-labelledby="devices-title">
         <h2 id="devices-title">Signed-in devices</h2>
         {/* One form for every button: each posts its own `session` value ("others": OTHER_DEVICES in devices.server.ts). */}

@@ -1,6 +1,7 @@
 // For uptime monitors and deploy checks: one real query through Drizzle, no HTML, no session.
 import type { LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { getDb, schema } from "~/database/db.server";
+import { describeError, log } from "~/log.server";
 
 const OK = "The app and database are working fine";
 const DOWN = "The database is not working";
@@ -12,16 +13,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     await getDb(context).select({ id: users.id }).from(users).limit(1);
   } catch (error) {
     status = 503;
-    console.error(JSON.stringify({ event: "healthcheck_failed", error: describe(error) }));
+    log("error", "healthcheck_failed", { error: describeError(error) });
   }
   return new Response(request.method === "HEAD" ? null : status === 200 ? OK : DOWN, {
     status,
     headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
   });
-}
-
-/** The driver's message (e.g. "no such table: users"), without a stack. */
-function describe(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  return cause instanceof Error ? cause.message : String(cause);
 }

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { logIn, requireAnonymous } from "~/auth/auth.server";
 import { Field, FormError, PasswordField } from "~/components/fields";
+import { PasskeySignIn } from "~/components/passkey-sign-in";
 import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { submitForm } from "~/http/form-action.server";
@@ -50,7 +51,8 @@ export default function Login() {
           label="Email"
           name="email"
           type="email"
-          autoComplete="username"
+          // "webauthn": browsers offer the account's passkeys as the field is focused (conditional UI).
+          autoComplete="username webauthn"
           required
           defaultValue={result?.values.email}
           error={errors.email}
@@ -70,6 +72,7 @@ export default function Login() {
           {submitting ? "Logging in…" : "Log in"}
         </button>
       </Form>
+      <PasskeySignIn formRef={formRef} />
       <p className="form-aside">
         <Link to="/forgot-password/">Forgot your password?</Link>
       </p>

@@ -6,11 +6,11 @@ import { messages } from "~/messages";
 import { describeStoredHash, UNUSABLE_PASSWORD_HASH } from "~/passwords/stored-hash.server";
 import { EmailSchema, NameSchema } from "~/validation";
 
-export const REQUIRED_COLUMNS = ["email", "first_name", "last_name", "password_hash"] as const;
-export const OPTIONAL_COLUMNS = ["last_login_at", "login_count"] as const;
+const REQUIRED_COLUMNS = ["email", "first_name", "last_name", "password_hash"] as const;
+const OPTIONAL_COLUMNS = ["last_login_at", "login_count"] as const;
 type Column = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
 
-export type SkipReason =
+type SkipReason =
   | "invalid email"
   | "invalid first_name"
   | "invalid last_name"
@@ -46,7 +46,7 @@ const PG_TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?)?$/;
 
 /** A PostgreSQL timestamp text as epoch milliseconds (UTC unless it has an offset; microseconds dropped), or null. */
-export function parsePostgresTimestamp(text: string): number | null {
+function parsePostgresTimestamp(text: string): number | null {
   const match = PG_TIMESTAMP.exec(text.trim());
   if (!match) return null;
   const [, y, mo, d, h, mi, s, fraction = "", sign, oh = "0", om = "0", os = "0"] = match;

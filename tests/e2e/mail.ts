@@ -39,14 +39,19 @@ export function messagesTo(address: string): SentMessage[] {
 const RESET_LINK = /https?:\/\/[^\s"<>]+\/reset-password\/\?token=[A-Za-z0-9_-]+/;
 
 /** Waits (the email goes out after the response) for the newest reset link sent to `address`. */
-export async function waitForResetLink(address: string, after = 0, timeoutMs = 15_000): Promise<string> {
+export function waitForResetLink(address: string, after = 0, timeoutMs = 15_000): Promise<string> {
+  return waitForLink(address, RESET_LINK, after, timeoutMs);
+}
+
+/** Waits until more than `after` links matching `pattern` have been sent to `address`; returns the newest. */
+export async function waitForLink(address: string, pattern: RegExp, after = 0, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const links = messagesTo(address)
-      .flatMap((message) => message.parts.map((part) => RESET_LINK.exec(part)?.[0]))
+      .flatMap((message) => message.parts.map((part) => pattern.exec(part)?.[0]))
       .filter((link): link is string => link !== undefined);
     if (links.length > after) return links.at(-1) ?? "";
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`no reset link for ${address} in the server log within ${timeoutMs} ms`);
+  throw new Error(`no link like ${pattern} for ${address} in the server log within ${timeoutMs} ms`);
 }

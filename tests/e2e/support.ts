@@ -355,7 +355,9 @@ export async function controlsWithoutVisibleLabel(page: Page): Promise<string[]>
       if (!element) return false;
       const box = element.getBoundingClientRect();
       const style = getComputedStyle(element);
-      return box.width > 1 && box.height > 1 && style.visibility !== "hidden" && style.display !== "none";
+      // checkVisibility: content of a closed <details> keeps its boxes in Chromium but is not shown.
+      const shown = element.checkVisibility?.({ visibilityProperty: true }) ?? true;
+      return shown && box.width > 1 && box.height > 1 && style.visibility !== "hidden" && style.display !== "none";
     };
     const missing: string[] = [];
     for (const control of document.querySelectorAll("input, select, textarea, button")) {

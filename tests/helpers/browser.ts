@@ -16,8 +16,11 @@ export class TestBrowser {
   csrf: string | null = null;
   /** The Set-Cookie headers of the last response, raw. */
   lastSetCookies: string[] = [];
-  /** Each browser is its own client (as Cloudflare would say in CF-Connecting-IP), so per-IP limits apply per browser. */
-  readonly ip = `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
+  /**
+   * Each browser is its own client (as Cloudflare would say in CF-Connecting-IP), in a /64 of its
+   * own (the per-IP limit counts an IPv6 client by its /64), so per-IP limits apply per browser.
+   */
+  readonly ip = `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}::1`;
 
   /**
    * With `awaitBackgroundWork` (or `bindings` of the test's choosing), each request goes to the

@@ -69,7 +69,7 @@ export async function labelFor(html: string, id: string): Promise<string | undef
   return labels.find((label) => label.attrs.for === id)?.text;
 }
 
-export function decodeEntities(text: string): string {
+function decodeEntities(text: string): string {
   return text
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")

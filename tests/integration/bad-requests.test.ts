@@ -1,6 +1,6 @@
 // docs/product.md "Errors and bad input": unknown URLs (404 in the layout), bodies over 64 KiB (413), POSTs that
 // are not forms (415), each refused before anything is processed.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { messages } from "~/messages";
 import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
 import { countUsers } from "../helpers/db";
@@ -176,6 +176,24 @@ describe("Remix's pre-single-fetch data protocol (?_data)", () => {
       const { response, html } = await new TestBrowser().get(path);
       expect(response.status).toBe(400);
       expect(textOf(html)).toContain(messages.badRequestTarget);
+    },
+  );
+
+  it.each(["/login/?_data=routes%2Flogin", "/register/?_data=routes%2Fregister", "/logout/?_data=routes%2Flogout"])(
+    "POST %s: 400 with a clear page, nothing processed, nothing logged as an error",
+    async (path) => {
+      const errors: unknown[] = [];
+      const spy = vi.spyOn(console, "error").mockImplementation((...args) => errors.push(args));
+      try {
+        const browser = new TestBrowser();
+        await browser.get("/login/");
+        const { response, html } = await browser.post(path, { email: "a@example.com", password: "whatever it is" });
+        expect(response.status).toBe(400);
+        expect(textOf(html)).toContain(messages.badRequestTarget);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(errors).toEqual([]);
     },
   );
 });

@@ -59,14 +59,26 @@ describe("slash-less URLs work too", () => {
   ])("GET %s: 308 to %s, query kept", async (path, location) => {
     const response = await SELF.fetch(`http://localhost${path}`, { redirect: "manual" });
     expect(response.status).toBe(308);
-    expect(response.headers.get("Location")).toBe(location);
+    expect(response.headers.get("Location")).toBe(`http://localhost${location}`);
   });
 
   it("HEAD /login: 308 to /login/", async () => {
     const response = await SELF.fetch("http://localhost/login", { method: "HEAD", redirect: "manual" });
     expect(response.status).toBe(308);
-    expect(response.headers.get("Location")).toBe("/login/");
+    expect(response.headers.get("Location")).toBe("http://localhost/login/");
   });
+
+  it.each(["//evil.example/x", "/\\evil.example/x", "///evil.example/x", "/\\/evil.example/x", "/%2F/evil.example/x"])(
+    "the slash-adding redirect of %s stays on the site",
+    async (path) => {
+      const response = await SELF.fetch(`http://localhost${path}`, { redirect: "manual" });
+      expect(response.status).toBe(308);
+      const location = response.headers.get("Location") ?? "";
+      // Where a browser on this page would go.
+      expect(new URL(location, `http://localhost${path}`).origin).toBe("http://localhost");
+      expect(new URL(location, "http://localhost/").origin).toBe("http://localhost");
+    },
+  );
 
   it("following the redirect lands on the page", async () => {
     const response = await SELF.fetch("http://localhost/register");
@@ -244,7 +256,8 @@ describe("the login form", () => {
       { label: "Password", name: "password", type: "password" },
       { label: "Remember me", name: "remember_me", type: "checkbox" },
     ]);
-    expect(["email", "username"]).toContain(inputs[0]?.attrs.autocomplete);
+    // Part three, "Passkeys": "webauthn" makes browsers offer passkeys as the field is focused.
+    expect(inputs[0]?.attrs.autocomplete).toBe("username webauthn");
     expect(inputs[1]?.attrs.autocomplete).toBe("current-password");
   });
 

@@ -24,8 +24,8 @@ async function logInWith(
   return browser;
 }
 
-const notices = async (email: string) =>
-  (await mailTo(email)).texts.filter((text) => text.includes("signed in to on")).length;
+const NEW_SIGN_IN = "New sign-in to your account";
+const notices = async (email: string) => (await mailTo(email, NEW_SIGN_IN)).texts.length;
 
 describe("a successful sign-in", () => {
   it("notices a new browser-and-system pair, but not the first sign-in nor a pair seen before", async () => {
@@ -38,7 +38,7 @@ describe("a successful sign-in", () => {
     expect(await notices(email)).toBe(0);
     await logInWith(email, password, CHROME_WINDOWS);
     expect(await notices(email)).toBe(1);
-    const [text = ""] = (await mailTo(email)).texts.filter((part) => part.includes("signed in to on"));
+    const [text = ""] = (await mailTo(email, NEW_SIGN_IN)).texts;
     expect(text).toContain("Chrome on Windows");
     expect(text).toContain("/account/");
     const { results } = await env.DB.prepare(

@@ -115,7 +115,13 @@ describe("looking up and spending", () => {
     const { email, id } = await user();
     const { token, hash } = await issue(id, "second_factor", { data: '{"next":"/account/","remember":true}' });
     const holder = await findLiveToken(db, "second_factor", hash, T0);
-    expect(holder).toEqual({ userId: id, email, firstName: "Test", data: '{"next":"/account/","remember":true}' });
+    expect(holder).toEqual({
+      userId: id,
+      email,
+      firstName: "Test",
+      purpose: "second_factor",
+      data: '{"next":"/account/","remember":true}',
+    });
     expect(await findLiveToken(db, "second_factor", hash, T0)).toEqual(holder);
     expect(await spend("second_factor", token)).toEqual([{ userId: id, data: '{"next":"/account/","remember":true}' }]);
     expect(await spend("second_factor", token)).toEqual([]);
@@ -126,6 +132,7 @@ describe("looking up and spending", () => {
     const { id } = await user();
     const { token, hash } = await issue(id, "verify_email");
     expect(await findLiveToken(db, "change_email", hash, T0)).toBeNull();
+    expect((await findLiveToken(db, ["change_email", "verify_email"], hash, T0))?.purpose).toBe("verify_email");
     expect(await spend("password_reset", token)).toEqual([]);
     expect(await spend("verify_email", token)).toHaveLength(1);
   });

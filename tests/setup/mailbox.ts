@@ -12,7 +12,7 @@ import { type Request, Response } from "miniflare";
 /** Only this run's messages: other runs on the machine leave their own folders in the temp dir. */
 const startedAt = new Date().toISOString();
 
-type SentEmail = { to: string[]; text?: string; html?: string };
+type SentEmail = { to: string[]; subject?: string; text?: string; html?: string };
 
 function sentEmails(): SentEmail[] {
   const emails: { createdAt: string; email: SentEmail }[] = [];
@@ -40,10 +40,12 @@ function sentEmails(): SentEmail[] {
   return emails.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map(({ email }) => email);
 }
 
-/** POST {to}: the text and HTML parts of every message sent to the address this run, oldest first. */
+/** POST {to, subject?}: the text and HTML parts of every message (with that subject) sent to the address this run, oldest first. */
 export async function mailboxService(request: Request): Promise<Response> {
-  const { to } = (await request.json()) as { to: string };
-  const mine = sentEmails().filter((email) => email.to.includes(to));
+  const { to, subject } = (await request.json()) as { to: string; subject?: string };
+  const mine = sentEmails().filter(
+    (email) => email.to.includes(to) && (subject === undefined || email.subject === subject),
+  );
   return Response.json({
     texts: mine.flatMap((email) => (email.text ? [email.text] : [])),
     htmls: mine.flatMap((email) => (email.html ? [email.html] : [])),

@@ -12,7 +12,7 @@ const CANDIDATES = (process.env.WERKZEUG_PYTHONS ?? "/usr/bin/python3:python3").
 
 /** `rounds`: also time werkzeug's check_password_hash on the hash that many times. */
 export type WerkzeugItem = { method: string; password: string; rounds?: number };
-export type WerkzeugHashed = WerkzeugItem & { hash?: string; error?: string; ms?: number[] };
+type WerkzeugHashed = WerkzeugItem & { hash?: string; error?: string; ms?: number[] };
 export type WerkzeugRun = { version: string; python: string; hashes: WerkzeugHashed[] };
 
 function run(python: string, input: string): Promise<string> {

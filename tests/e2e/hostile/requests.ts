@@ -221,11 +221,22 @@ export function hostileProbe(random: () => number, host: string): Probe {
         ]),
       ),
     () =>
-      fetchProbe("POST to a data URL", pick(random, ["/login.data", "/register.data", "/_root.data"]), {
-        method: "POST",
-        headers: form,
-        body: "email=a%40b.c&password=x",
-      }),
+      fetchProbe(
+        "POST to a data URL",
+        pick(random, [
+          "/login.data",
+          "/register.data",
+          "/_root.data",
+          "/login/?_data=routes%2Flogin",
+          "/register/?_data=routes%2Fregister",
+          "/logout/?_data=root",
+        ]),
+        {
+          method: "POST",
+          headers: form,
+          body: "email=a%40b.c&password=x",
+        },
+      ),
   ];
   return pick(random, families)();
 }

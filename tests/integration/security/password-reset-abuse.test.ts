@@ -90,7 +90,7 @@ describe("the per-IP limit on POST /forgot-password/", () => {
     const { response, html } = await forgot(own.email ?? "", browser);
     expect(response.status).toBe(200);
     expect(textOf(html)).toContain(messages.resetLinkSent);
-    expect(await mailTo(own.email ?? "")).toEqual({ texts: [], htmls: [] });
+    expect(await mailTo(own.email ?? "", "Reset your password")).toEqual({ texts: [], htmls: [] });
     // Another client is not affected.
     await forgot(own.email ?? "");
     expect(await resetLinksTo(own.email ?? "")).toHaveLength(1);
@@ -142,7 +142,7 @@ describe("the link's origin is APP_ORIGIN, never the request's Host", () => {
     expect(response.status).toBe(200);
     const link = await newestResetLink(own.email ?? "");
     expect(link.origin).toBe(env.APP_ORIGIN);
-    const { texts, htmls } = await mailTo(own.email ?? "");
+    const { texts, htmls } = await mailTo(own.email ?? "", "Reset your password");
     expect([...texts, ...htmls].join("\n")).not.toContain("evil.example");
   });
 });
@@ -238,7 +238,7 @@ describe("missing email configuration fails loudly at the first send", () => {
       }
       expect(errors.join("\n")).toContain(name);
       expect(await resetTokensOf(own.email ?? "")).toEqual([]);
-      expect(await mailTo(own.email ?? "")).toEqual({ texts: [], htmls: [] });
+      expect(await mailTo(own.email ?? "", "Reset your password")).toEqual({ texts: [], htmls: [] });
     },
   );
 });

@@ -56,6 +56,35 @@ describe("per-IP rate limit", () => {
     expect(allowed).toBeLessThanOrEqual(20);
   });
 
+  it("counts an IPv6 client by its /64: a fresh address in the same network gets no fresh allowance", async () => {
+    const browser = new TestBrowser();
+    await browser.get("/login/");
+    const network = browser.ip.replace(/::1$/, "");
+    let n = 0;
+    const anotherAddress = () => ({ headers: { "CF-Connecting-IP": `${network}:${(++n).toString(16)}:0:0:1` } });
+    const { allowed } = await postUntilLimited(browser, "/login/", failedLogin, anotherAddress);
+    expect(allowed).toBeLessThanOrEqual(20);
+    // Another /64 is another client.
+    const neighbour = new TestBrowser();
+    await neighbour.get("/login/");
+    expect((await neighbour.post("/login/", failedLogin())).response.status).toBe(400);
+  });
+
+  it("counts an IPv4 client by its address", async () => {
+    const first = new TestBrowser();
+    await first.get("/login/");
+    const octet = () => Math.floor(Math.random() * 250) + 1;
+    const ip = `198.51.${octet()}.${octet()}`;
+    const { allowed } = await postUntilLimited(first, "/login/", failedLogin, () => ({
+      headers: { "CF-Connecting-IP": ip },
+    }));
+    expect(allowed).toBeLessThanOrEqual(20);
+    const neighbour = await first.post("/login/", failedLogin(), {
+      headers: { "CF-Connecting-IP": ip.replace(/\.\d+$/, ".0") },
+    });
+    expect(neighbour.response.status).toBe(400);
+  });
+
   it("RATE_LIMITS=off (the local switch) skips the per-IP limit", async () => {
     const browser = new TestBrowser();
     await browser.get("/login/");

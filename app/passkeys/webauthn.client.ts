@@ -1,0 +1,93 @@
+// The browser side of passkeys: a few lines around navigator.credentials, loaded only by the pages
+// that use it (a dynamic import), instead of a library: the login page's JS has a budget. The server
+// sends options as JSON with base64url strings; WebAuthn wants bytes; the answer goes back as JSON.
+// Every POST carries the page's CSRF token, as a form field like every other POST of the site.
+
+type Json = Record<string, unknown>;
+
+function toBytes(base64url: string): ArrayBuffer {
+  const text = atob(base64url.replaceAll("-", "+").replaceAll("_", "/"));
+  return Uint8Array.from(text, (char) => char.charCodeAt(0)).buffer;
+}
+
+function toBase64url(buffer: ArrayBuffer): string {
+  return btoa(String.fromCharCode(...new Uint8Array(buffer)))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+type Descriptor = { id: string; type: "public-key"; transports?: AuthenticatorTransport[] };
+
+const descriptors = (list: Descriptor[] = []) => list.map((item) => ({ ...item, id: toBytes(item.id) }));
+
+/** What the server answered: its JSON, and the status. Non-JSON answers (a 413 page) count as errors. */
+export async function post(url: string, csrf: string, fields: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: "POST",
+    body: new URLSearchParams({ csrf, ...fields }),
+    headers: { Accept: "application/json" },
+  });
+  const body = (await response.json().catch(() => ({}))) as Json;
+  return { ok: response.ok, status: response.status, body };
+}
+
+/** navigator.credentials.create() with the server's options; the credential as JSON for the server. */
+export async function createPasskey(options: Json): Promise<string> {
+  const user = options.user as { id: string; name: string; displayName: string };
+  const credential = (await navigator.credentials.create({
+    publicKey: {
+      ...(options as unknown as PublicKeyCredentialCreationOptions),
+      challenge: toBytes(options.challenge as string),
+      user: { ...user, id: toBytes(user.id) },
+      excludeCredentials: descriptors(options.excludeCredentials as Descriptor[]),
+    },
+  })) as PublicKeyCredential;
+  const response = credential.response as AuthenticatorAttestationResponse;
+  return JSON.stringify({
+    id: credential.id,
+    type: credential.type,
+    response: {
+      clientDataJSON: toBase64url(response.clientDataJSON),
+      attestationObject: toBase64url(response.attestationObject),
+      transports: response.getTransports?.() ?? [],
+    },
+  });
+}
+
+/**
+ * navigator.credentials.get() with the server's options. `conditional`: the browser offers passkeys
+ * in the email field's autofill instead of a dialog (and waits until one is picked, or `signal` aborts).
+ */
+export async function getPasskey(options: Json, conditional: boolean, signal?: AbortSignal): Promise<string> {
+  const credential = (await navigator.credentials.get({
+    mediation: conditional ? "conditional" : "optional",
+    signal,
+    publicKey: {
+      ...(options as unknown as PublicKeyCredentialRequestOptions),
+      challenge: toBytes(options.challenge as string),
+      allowCredentials: descriptors(options.allowCredentials as Descriptor[]),
+    },
+  })) as PublicKeyCredential;
+  const response = credential.response as AuthenticatorAssertionResponse;
+  return JSON.stringify({
+    id: credential.id,
+    type: credential.type,
+    response: {
+      clientDataJSON: toBase64url(response.clientDataJSON),
+      authenticatorData: toBase64url(response.authenticatorData),
+      signature: toBase64url(response.signature),
+      userHandle: response.userHandle ? toBase64url(response.userHandle) : null,
+    },
+  });
+}
+
+/** Whether the browser can offer passkeys in autofill (conditional mediation). */
+export async function supportsAutofill(): Promise<boolean> {
+  return Boolean(await globalThis.PublicKeyCredential?.isConditionalMediationAvailable?.().catch(() => false));
+}
+
+/** The user dismissed the browser's dialog, or it timed out: not an error worth a message. */
+export function wasCancelled(error: unknown): boolean {
+  return error instanceof DOMException && (error.name === "NotAllowedError" || error.name === "AbortError");
+}
