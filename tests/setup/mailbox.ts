@@ -26,15 +26,21 @@ function sentEmails(): SentEmail[] {
       continue; // This Miniflare has no email store.
     }
     for (const name of names) {
-      const db = new DatabaseSync(join(dir, name), { readOnly: true });
+      let rows: { created_at: string; data: string }[];
       try {
-        const rows = db
-          .prepare("SELECT created_at, data FROM emails WHERE kind = 'sent' AND created_at >= ? ORDER BY seq")
-          .all(startedAt) as { created_at: string; data: string }[];
-        for (const row of rows) emails.push({ createdAt: row.created_at, email: JSON.parse(row.data) });
-      } finally {
-        db.close();
+        // Waits out a writer's lock; a store another run is creating or deleting right now is skipped.
+        const db = new DatabaseSync(join(dir, name), { readOnly: true, timeout: 2000 });
+        try {
+          rows = db
+            .prepare("SELECT created_at, data FROM emails WHERE kind = 'sent' AND created_at >= ? ORDER BY seq")
+            .all(startedAt) as { created_at: string; data: string }[];
+        } finally {
+          db.close();
+        }
+      } catch {
+        continue;
       }
+      for (const row of rows) emails.push({ createdAt: row.created_at, email: JSON.parse(row.data) });
     }
   }
   return emails.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map(({ email }) => email);
