@@ -1,5 +1,5 @@
 // The session lifecycle: who is signed in, the guards, and the login / register / logout flows.
-import { type AppLoadContext, redirect } from "@remix-run/cloudflare";
+import { type AppLoadContext, type LoaderFunctionArgs, redirect } from "@remix-run/cloudflare";
 import { and, eq, gt, sql } from "drizzle-orm";
 import { issueConfirmationLink } from "~/account/email-address.server";
 import { audit } from "~/auth/audit.server";
@@ -96,6 +96,18 @@ export async function requireAnonymous(request: Request, context: AppLoadContext
   if (await getUser(request, context)) {
     throw redirect(safeRedirect(new URL(request.url).searchParams.get("next")));
   }
+}
+
+/** The loader of a signed-out page with no data of its own: `export const loader = anonymousPage;`. */
+export async function anonymousPage({ request, context }: LoaderFunctionArgs): Promise<null> {
+  await requireAnonymous(request, context);
+  return null;
+}
+
+/** The loader of a signed-in page with no data of its own: `export const loader = signedInPage;`. */
+export async function signedInPage({ request, context }: LoaderFunctionArgs): Promise<null> {
+  await requireUser(request, context);
+  return null;
 }
 
 /** Sets a flash message on the browser's session and redirects (303, so a POST becomes a GET). */

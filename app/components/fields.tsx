@@ -76,7 +76,45 @@ function FieldError({ id, error }: { id: string; error?: string }) {
   );
 }
 
-/** A form-wide error, such as "Invalid email or password". */
+/** An email address field; `autoComplete` changes for the login form (passkeys offered too). */
+export function EmailField({
+  label = "Email",
+  autoComplete = "email",
+  defaultValue,
+  error,
+}: {
+  label?: string;
+  autoComplete?: string;
+  defaultValue?: string;
+  error?: string;
+}) {
+  return (
+    <Field
+      label={label}
+      name="email"
+      type="email"
+      autoComplete={autoComplete}
+      required
+      maxLength={config.limits.emailMax}
+      defaultValue={defaultValue}
+      error={error}
+    />
+  );
+}
+
+/** The password the account has now, asked before anything sensitive (and at login). */
+export function CurrentPasswordField({
+  label = "Password",
+  name = "password",
+  error,
+}: {
+  label?: string;
+  name?: string;
+  error?: string;
+}) {
+  return <PasswordField label={label} name={name} autoComplete="current-password" required error={error} />;
+}
+
 /** First and last name side by side, as registration and the account page ask for them. */
 export function NameFields({
   values,
@@ -158,6 +196,7 @@ export function CodeField({ label = "Code", error }: { label?: string; error?: s
   );
 }
 
+/** A form-wide error, such as "Invalid email or password". */
 export function FormError({ error }: { error?: string }) {
   if (!error) return null;
   return (

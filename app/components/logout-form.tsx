@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { SubmitButton } from "~/components/post-form";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 
 /** The only way to log out: a POST with the CSRF token (a GET never logs anyone out). */
@@ -8,9 +9,9 @@ export function LogoutForm({ className = "button" }: { className?: string }) {
   return (
     <Form method="post" action="/logout/" className="inline-form">
       <AuthenticityTokenInput />
-      <button type="submit" className={className} disabled={pending}>
-        {pending ? "Logging out…" : "Log out"}
-      </button>
+      <SubmitButton submitting={pending} pending="Logging out…" className={className}>
+        Log out
+      </SubmitButton>
     </Form>
   );
 }

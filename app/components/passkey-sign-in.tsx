@@ -5,6 +5,7 @@
 import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
 import { useAuthenticityToken } from "remix-utils/csrf/react";
 import { useHydrated } from "remix-utils/use-hydrated";
+import { PasskeyButton } from "~/components/passkey-button";
 
 const FAILED = "Signing in with a passkey did not work. Try again, or use your password.";
 
@@ -61,14 +62,15 @@ export function PasskeySignIn({ formRef }: { formRef: RefObject<HTMLFormElement 
   if (!hydrated) return null;
   return (
     <div className="passkey-sign-in">
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <button type="button" className="button secondary block" onClick={() => signIn(false)} disabled={busy}>
-        {busy ? "Signing in…" : "Sign in with a passkey"}
-      </button>
+      <PasskeyButton
+        error={error}
+        busy={busy}
+        pending="Signing in…"
+        className="button secondary block"
+        onClick={() => signIn(false)}
+      >
+        Sign in with a passkey
+      </PasskeyButton>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { SubmitButton } from "~/components/post-form";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 
 /**
@@ -14,9 +15,9 @@ export function UnconfirmedEmail({ back }: { back: "/dash/" | "/account/" }) {
       <Form method="post" action="/verify-email/send/">
         <AuthenticityTokenInput />
         <input type="hidden" name="next" value={back} />
-        <button type="submit" className="button secondary small" disabled={sending}>
-          {sending ? "Sending…" : "Send the link again"}
-        </button>
+        <SubmitButton submitting={sending} pending="Sending…" className="button secondary small">
+          Send the link again
+        </SubmitButton>
       </Form>
     </div>
   );

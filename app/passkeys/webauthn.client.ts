@@ -19,7 +19,20 @@ function toBase64url(buffer: ArrayBuffer): string {
 
 type Descriptor = { id: string; type: "public-key"; transports?: AuthenticatorTransport[] };
 
-const descriptors = (list: Descriptor[] = []) => list.map((item) => ({ ...item, id: toBytes(item.id) }));
+/** The server's options with the challenge and the listed credentials' ids as the bytes WebAuthn wants. */
+function withBytes(options: Json, list: "excludeCredentials" | "allowCredentials") {
+  const credentials = (options[list] as Descriptor[] | undefined) ?? [];
+  return {
+    ...options,
+    challenge: toBytes(options.challenge as string),
+    [list]: credentials.map((item) => ({ ...item, id: toBytes(item.id) })),
+  };
+}
+
+/** The credential as the JSON the server reads: its id and type, and the response's fields in base64url. */
+function toJson(credential: PublicKeyCredential, response: Record<string, unknown>): string {
+  return JSON.stringify({ id: credential.id, type: credential.type, response });
+}
 
 /** What the server answered: its JSON, and the status. Non-JSON answers (a 413 page) count as errors. */
 export async function post(url: string, csrf: string, fields: Record<string, string> = {}) {
@@ -35,23 +48,15 @@ export async function post(url: string, csrf: string, fields: Record<string, str
 /** navigator.credentials.create() with the server's options; the credential as JSON for the server. */
 export async function createPasskey(options: Json): Promise<string> {
   const user = options.user as { id: string; name: string; displayName: string };
+  const publicKey = { ...withBytes(options, "excludeCredentials"), user: { ...user, id: toBytes(user.id) } };
   const credential = (await navigator.credentials.create({
-    publicKey: {
-      ...(options as unknown as PublicKeyCredentialCreationOptions),
-      challenge: toBytes(options.challenge as string),
-      user: { ...user, id: toBytes(user.id) },
-      excludeCredentials: descriptors(options.excludeCredentials as Descriptor[]),
-    },
+    publicKey: publicKey as unknown as PublicKeyCredentialCreationOptions,
   })) as PublicKeyCredential;
   const response = credential.response as AuthenticatorAttestationResponse;
-  return JSON.stringify({
-    id: credential.id,
-    type: credential.type,
-    response: {
-      clientDataJSON: toBase64url(response.clientDataJSON),
-      attestationObject: toBase64url(response.attestationObject),
-      transports: response.getTransports?.() ?? [],
-    },
+  return toJson(credential, {
+    clientDataJSON: toBase64url(response.clientDataJSON),
+    attestationObject: toBase64url(response.attestationObject),
+    transports: response.getTransports?.() ?? [],
   });
 }
 
@@ -63,22 +68,14 @@ export async function getPasskey(options: Json, conditional: boolean, signal?: A
   const credential = (await navigator.credentials.get({
     mediation: conditional ? "conditional" : "optional",
     signal,
-    publicKey: {
-      ...(options as unknown as PublicKeyCredentialRequestOptions),
-      challenge: toBytes(options.challenge as string),
-      allowCredentials: descriptors(options.allowCredentials as Descriptor[]),
-    },
+    publicKey: withBytes(options, "allowCredentials") as unknown as PublicKeyCredentialRequestOptions,
   })) as PublicKeyCredential;
   const response = credential.response as AuthenticatorAssertionResponse;
-  return JSON.stringify({
-    id: credential.id,
-    type: credential.type,
-    response: {
-      clientDataJSON: toBase64url(response.clientDataJSON),
-      authenticatorData: toBase64url(response.authenticatorData),
-      signature: toBase64url(response.signature),
-      userHandle: response.userHandle ? toBase64url(response.userHandle) : null,
-    },
+  return toJson(credential, {
+    clientDataJSON: toBase64url(response.clientDataJSON),
+    authenticatorData: toBase64url(response.authenticatorData),
+    signature: toBase64url(response.signature),
+    userHandle: response.userHandle ? toBase64url(response.userHandle) : null,
   });
 }
 

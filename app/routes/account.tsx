@@ -4,9 +4,10 @@ import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { updateProfile } from "~/account/account.server";
 import { listDevices } from "~/account/devices.server";
 import { redirectWithFlash, requireUser } from "~/auth/auth.server";
+import { Card } from "~/components/card";
 import { NameFields } from "~/components/fields";
+import { PostForm, usePostForm } from "~/components/post-form";
 import { UnconfirmedEmail } from "~/components/unconfirmed-email";
-import { useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { UtcTime } from "~/components/utc-time";
 import { submitForm } from "~/http/form-action.server";
@@ -37,13 +38,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Account() {
   const account = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const { formRef, onSubmit, errors } = useFormValidation(ProfileSchema, result?.errors);
-  const saving = usePendingSubmit("/account/");
+  const form = usePostForm("/account/", ProfileSchema, result?.errors);
   const signingOut = usePendingSubmit("/account/sessions/");
   const others = account.devices.filter((device) => device.reference !== null).length;
   return (
-    <section className="card wide" aria-labelledby="account-title">
-      <h1 id="account-title">Your account</h1>
+    <Card id="account" title="Your account" width="wide">
       {account.emailConfirmed ? null : <UnconfirmedEmail back="/account/" />}
 
       <section className="account-section" aria-labelledby="profile-title">
@@ -54,34 +53,19 @@ export default function Account() {
             <Link to="/account/email/">Change email address</Link>
           </li>
         </ul>
-        <Form method="post" action="/account/" noValidate ref={formRef} onSubmit={onSubmit}>
-          <AuthenticityTokenInput />
+        <PostForm form={form} submit="Save" pending="Saving…" buttonClass="button">
           <NameFields
             values={{
               first_name: result?.values.first_name ?? account.firstName,
               last_name: result?.values.last_name ?? account.lastName,
             }}
-            errors={errors}
+            errors={form.errors}
           />
-          <button type="submit" className="button" disabled={saving}>
-            {saving ? "Saving…" : "Save"}
-          </button>
-        </Form>
+        </PostForm>
       </section>
 
-      <section className="account-section" aria-labelledby="password-title">
-        <h2 id="password-title">Password</h2>
-        <p>
-          <Link to="/account/password/">Change password</Link>
-        </p>
-      </section>
-
-      <section className="account-section" aria-labelledby="passkeys-title">
-        <h2 id="passkeys-title">Passkeys</h2>
-        <p>
-          <Link to="/account/passkeys/">Manage passkeys</Link>
-        </p>
-      </section>
+      <LinkSection id="password" title="Password" to="/account/password/" label="Change password" />
+      <LinkSection id="passkeys" title="Passkeys" to="/account/passkeys/" label="Manage passkeys" />
       <section className="account-section" aria-labelledby="devices-title">
         <h2 id="devices-title">Signed-in devices</h2>
         {/* One form for every button: each posts its own `session` value ("others": OTHER_DEVICES in devices.server.ts). */}
@@ -126,14 +110,33 @@ export default function Account() {
         </Form>
       </section>
 
-      <section className="account-section" aria-labelledby="delete-title">
-        <h2 id="delete-title">Delete account</h2>
-        <p>
-          <Link to="/account/delete/" className="danger-link">
-            Delete account
-          </Link>
-        </p>
-      </section>
+      <LinkSection id="delete" title="Delete account" to="/account/delete/" label="Delete account" danger />
+    </Card>
+  );
+}
+
+/** A section of the account page that only leads to the page where its setting changes. */
+function LinkSection({
+  id,
+  title,
+  to,
+  label,
+  danger,
+}: {
+  id: string;
+  title: string;
+  to: string;
+  label: string;
+  danger?: boolean;
+}) {
+  return (
+    <section className="account-section" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      <p>
+        <Link to={to} className={danger ? "danger-link" : undefined}>
+          {label}
+        </Link>
+      </p>
     </section>
   );
 }

@@ -1,12 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/auth.server";
 import { afterConfirmation, confirmIdentity } from "~/auth/confirm.server";
-import { CodeField, FormError, PasswordField } from "~/components/fields";
-import { useFormValidation } from "~/components/use-form-validation";
-import { usePendingSubmit } from "~/components/use-pending-submit";
+import { backToAccount, Card } from "~/components/card";
+import { CodeField, CurrentPasswordField, FormError } from "~/components/fields";
+import { PostForm, usePostForm } from "~/components/post-form";
 import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta, serverMessages } from "~/messages";
@@ -41,35 +40,20 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ConfirmItsYou() {
   const { twoFactorOn, next } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const { formRef, onSubmit, errors } = useFormValidation(ConfirmSchema, result?.errors);
-  const submitting = usePendingSubmit("/account/confirm/");
+  const form = usePostForm("/account/confirm/", ConfirmSchema, result?.errors);
   return (
-    <section className="card" aria-labelledby="confirm-title">
-      <h1 id="confirm-title">Confirm it's you</h1>
+    <Card id="confirm" title="Confirm it's you" footer={backToAccount}>
       <p className="muted">
         {twoFactorOn
           ? "Before you change how your account signs in, type your password and a code from your authenticator app."
           : "Before you change how your account signs in, type your password."}
       </p>
-      <FormError error={errors.form} />
-      <Form method="post" action="/account/confirm/" noValidate ref={formRef} onSubmit={onSubmit}>
-        <AuthenticityTokenInput />
+      <FormError error={form.errors.form} />
+      <PostForm form={form} submit="Confirm" pending="Confirming…">
         <input type="hidden" name="next" value={next} />
-        <PasswordField
-          label="Password"
-          name="password"
-          autoComplete="current-password"
-          required
-          error={errors.password}
-        />
-        {twoFactorOn ? <CodeField error={errors.code} /> : null}
-        <button type="submit" className="button block" disabled={submitting}>
-          {submitting ? "Confirming…" : "Confirm"}
-        </button>
-      </Form>
-      <p className="card-footer">
-        <Link to="/account/">Back to your account</Link>
-      </p>
-    </section>
+        <CurrentPasswordField error={form.errors.password} />
+        {twoFactorOn ? <CodeField error={form.errors.code} /> : null}
+      </PostForm>
+    </Card>
   );
 }

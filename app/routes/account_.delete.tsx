@@ -1,13 +1,12 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
+import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
-import { Form, Link, useActionData } from "@remix-run/react";
-import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { useActionData } from "@remix-run/react";
 import { deleteAccount } from "~/account/account.server";
-import { requireUser } from "~/auth/auth.server";
+import { requireUser, signedInPage } from "~/auth/auth.server";
 import { newAnonymousCookie } from "~/auth/session-cookie.server";
-import { FormError, PasswordField } from "~/components/fields";
-import { useFormValidation } from "~/components/use-form-validation";
-import { usePendingSubmit } from "~/components/use-pending-submit";
+import { Card } from "~/components/card";
+import { CurrentPasswordField, FormError } from "~/components/fields";
+import { PostForm, usePostForm } from "~/components/post-form";
 import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { pageMeta, serverMessages } from "~/messages";
@@ -17,10 +16,7 @@ export const meta = pageMeta("Delete account");
 
 export const headers = keepRetryAfter;
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser(request, context);
-  return null;
-}
+export const loader = signedInPage;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
@@ -37,31 +33,16 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function DeleteAccount() {
   const result = useActionData<typeof action>();
-  const { formRef, onSubmit, errors } = useFormValidation(DeleteAccountSchema, result?.errors);
-  const submitting = usePendingSubmit("/account/delete/");
+  const form = usePostForm("/account/delete/", DeleteAccountSchema, result?.errors);
   return (
-    <section className="card" aria-labelledby="delete-title">
-      <h1 id="delete-title">Delete account</h1>
+    <Card id="delete" title="Delete account" footer={{ to: "/account/", label: "Keep my account" }}>
       <div className="warning">
         <p>This deletes your account and everything it holds, and signs you out on every device. It can't be undone.</p>
       </div>
-      <FormError error={errors.form} />
-      <Form method="post" action="/account/delete/" noValidate ref={formRef} onSubmit={onSubmit}>
-        <AuthenticityTokenInput />
-        <PasswordField
-          label="Password"
-          name="password"
-          autoComplete="current-password"
-          required
-          error={errors.password}
-        />
-        <button type="submit" className="button danger block" disabled={submitting}>
-          {submitting ? "Deleting…" : "Delete my account"}
-        </button>
-      </Form>
-      <p className="card-footer">
-        <Link to="/account/">Keep my account</Link>
-      </p>
-    </section>
+      <FormError error={form.errors.form} />
+      <PostForm form={form} submit="Delete my account" pending="Deleting…" buttonClass="button danger block">
+        <CurrentPasswordField error={form.errors.password} />
+      </PostForm>
+    </Card>
   );
 }

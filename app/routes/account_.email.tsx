@@ -2,15 +2,13 @@
 // link, and the address changes when it is opened (/verify-email/).
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { data } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { requestAddressChange } from "~/account/email-address.server";
 import { redirectWithFlash } from "~/auth/auth.server";
 import { requireConfirmedUser } from "~/auth/confirm.server";
-import { Field, FormError } from "~/components/fields";
-import { useFormValidation } from "~/components/use-form-validation";
-import { usePendingSubmit } from "~/components/use-pending-submit";
-import { config } from "~/config";
+import { backToAccount, Card } from "~/components/card";
+import { EmailField, FormError } from "~/components/fields";
+import { PostForm, usePostForm } from "~/components/post-form";
 import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta, serverMessages } from "~/messages";
@@ -50,37 +48,19 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ChangeEmail() {
   const { email } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const { formRef, onSubmit, errors } = useFormValidation(ChangeEmailSchema, result?.errors);
-  const submitting = usePendingSubmit("/account/email/");
+  const form = usePostForm("/account/email/", ChangeEmailSchema, result?.errors);
   return (
-    <section className="card" aria-labelledby="email-title">
-      <h1 id="email-title">Change email address</h1>
-      <FormError error={errors.form} />
+    <Card id="email" title="Change email address" footer={backToAccount}>
+      <FormError error={form.errors.form} />
       <ul className="facts">
         <li>
           <span className="fact-label">Current address:</span> {email}
         </li>
       </ul>
       <p>We will send a link to the new address. Your address changes when you open it.</p>
-      <Form method="post" action="/account/email/" noValidate ref={formRef} onSubmit={onSubmit}>
-        <AuthenticityTokenInput />
-        <Field
-          label="New email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          maxLength={config.limits.emailMax}
-          defaultValue={result?.values.email}
-          error={errors.email}
-        />
-        <button type="submit" className="button block" disabled={submitting}>
-          {submitting ? "Sending…" : "Send confirmation link"}
-        </button>
-      </Form>
-      <p className="card-footer">
-        <Link to="/account/">Back to your account</Link>
-      </p>
-    </section>
+      <PostForm form={form} submit="Send confirmation link" pending="Sending…">
+        <EmailField label="New email" defaultValue={result?.values.email} error={form.errors.email} />
+      </PostForm>
+    </Card>
   );
 }

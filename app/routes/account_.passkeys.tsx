@@ -14,6 +14,7 @@ import { redirectWithFlash, requireUser } from "~/auth/auth.server";
 import { requireConfirmedUser } from "~/auth/confirm.server";
 import { listPasskeys, removePasskey, renamePasskey } from "~/auth/passkeys/passkeys.server";
 import { Field } from "~/components/fields";
+import { PasskeyButton } from "~/components/passkey-button";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { UtcTime } from "~/components/utc-time";
 import { config } from "~/config";
@@ -182,14 +183,9 @@ function AddPasskey() {
   }
   return (
     <div className="add-passkey">
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      <button type="button" className="button" onClick={add} disabled={busy}>
-        {busy ? "Adding…" : "Add a passkey"}
-      </button>
+      <PasskeyButton error={error} busy={busy} pending="Adding…" className="button" onClick={add}>
+        Add a passkey
+      </PasskeyButton>
     </div>
   );
 }

@@ -1,13 +1,12 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
+import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
-import { Form, Link, useActionData } from "@remix-run/react";
-import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { useActionData } from "@remix-run/react";
 import { changePassword } from "~/account/account.server";
-import { requireUser } from "~/auth/auth.server";
+import { requireUser, signedInPage } from "~/auth/auth.server";
 import { rotatedCookie } from "~/auth/session-cookie.server";
-import { FormError, NewPasswordFields, PasswordField } from "~/components/fields";
-import { useFormValidation } from "~/components/use-form-validation";
-import { usePendingSubmit } from "~/components/use-pending-submit";
+import { backToAccount, Card } from "~/components/card";
+import { CurrentPasswordField, FormError, NewPasswordFields } from "~/components/fields";
+import { PostForm, usePostForm } from "~/components/post-form";
 import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { pageMeta, serverMessages } from "~/messages";
@@ -17,10 +16,7 @@ export const meta = pageMeta("Change password");
 
 export const headers = keepRetryAfter;
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireUser(request, context);
-  return null;
-}
+export const loader = signedInPage;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireUser(request, context);
@@ -45,30 +41,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function ChangePassword() {
   const result = useActionData<typeof action>();
-  const { formRef, onSubmit, errors } = useFormValidation(ChangePasswordSchema, result?.errors);
-  const submitting = usePendingSubmit("/account/password/");
+  const form = usePostForm("/account/password/", ChangePasswordSchema, result?.errors);
   return (
-    <section className="card" aria-labelledby="password-title">
-      <h1 id="password-title">Change password</h1>
-      <FormError error={errors.form} />
-      <Form method="post" action="/account/password/" noValidate ref={formRef} onSubmit={onSubmit}>
-        <AuthenticityTokenInput />
-        <PasswordField
-          label="Current password"
-          name="current_password"
-          autoComplete="current-password"
-          required
-          error={errors.current_password}
-        />
-        <NewPasswordFields label="New password" errors={errors} />
+    <Card id="password" title="Change password" footer={backToAccount}>
+      <FormError error={form.errors.form} />
+      <PostForm form={form} submit="Change password" pending="Changing password…">
+        <CurrentPasswordField label="Current password" name="current_password" error={form.errors.current_password} />
+        <NewPasswordFields label="New password" errors={form.errors} />
         <p className="muted">Every other device signed in to your account will be signed out.</p>
-        <button type="submit" className="button block" disabled={submitting}>
-          {submitting ? "Changing password…" : "Change password"}
-        </button>
-      </Form>
-      <p className="card-footer">
-        <Link to="/account/">Back to your account</Link>
-      </p>
-    </section>
+      </PostForm>
+    </Card>
   );
 }

@@ -1,12 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { data } from "@remix-run/cloudflare";
-import { Form, Link, useActionData } from "@remix-run/react";
-import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { useActionData } from "@remix-run/react";
 import { requestPasswordReset } from "~/auth/password-reset.server";
-import { Field } from "~/components/fields";
-import { useFormValidation } from "~/components/use-form-validation";
-import { usePendingSubmit } from "~/components/use-pending-submit";
-import { config } from "~/config";
+import { Card } from "~/components/card";
+import { EmailField } from "~/components/fields";
+import { PostForm, usePostForm } from "~/components/post-form";
 import { submitForm } from "~/http/form-action.server";
 import { tokenPageHeaders } from "~/http/security-headers.server";
 import { messages, pageMeta } from "~/messages";
@@ -33,11 +31,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function ForgotPassword() {
   const result = useActionData<typeof action>();
-  const { formRef, onSubmit, errors } = useFormValidation(ForgotPasswordSchema, result?.errors);
-  const submitting = usePendingSubmit("/forgot-password/");
+  const form = usePostForm("/forgot-password/", ForgotPasswordSchema, result?.errors);
   return (
-    <section className="card" aria-labelledby="forgot-title">
-      <h1 id="forgot-title">Forgot your password?</h1>
+    <Card id="forgot" title="Forgot your password?" footer={{ to: "/login/", label: "Back to log in" }}>
       {result && "sent" in result ? (
         <p className="notice" role="status">
           {messages.resetLinkSent}
@@ -45,25 +41,9 @@ export default function ForgotPassword() {
       ) : (
         <p>Enter the email address of your account and we will send you a link to set a new password.</p>
       )}
-      <Form method="post" action="/forgot-password/" noValidate ref={formRef} onSubmit={onSubmit}>
-        <AuthenticityTokenInput />
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          maxLength={config.limits.emailMax}
-          defaultValue={result?.values.email}
-          error={errors.email}
-        />
-        <button type="submit" className="button block" disabled={submitting}>
-          {submitting ? "Sending…" : "Send reset link"}
-        </button>
-      </Form>
-      <p className="card-footer">
-        <Link to="/login/">Back to log in</Link>
-      </p>
-    </section>
+      <PostForm form={form} submit="Send reset link" pending="Sending…">
+        <EmailField defaultValue={result?.values.email} error={form.errors.email} />
+      </PostForm>
+    </Card>
   );
 }

@@ -1,11 +1,10 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
-import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { logIn, requireAnonymous } from "~/auth/auth.server";
-import { Field, FormError, PasswordField } from "~/components/fields";
+import type { ActionFunctionArgs } from "@remix-run/cloudflare";
+import { Link, useActionData, useSearchParams } from "@remix-run/react";
+import { anonymousPage, logIn, requireAnonymous } from "~/auth/auth.server";
+import { Card } from "~/components/card";
+import { CurrentPasswordField, EmailField, FormError } from "~/components/fields";
 import { PasskeySignIn } from "~/components/passkey-sign-in";
-import { useFormValidation } from "~/components/use-form-validation";
-import { usePendingSubmit } from "~/components/use-pending-submit";
+import { PostForm, usePostForm } from "~/components/post-form";
 import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta } from "~/messages";
@@ -15,10 +14,7 @@ export const meta = pageMeta("Log in");
 
 export const headers = keepRetryAfter;
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireAnonymous(request, context);
-  return null;
-}
+export const loader = anonymousPage;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request, context);
@@ -37,48 +33,25 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const result = useActionData<typeof action>();
-  const { formRef, onSubmit, errors } = useFormValidation(LoginSchema, result?.errors);
-  const submitting = usePendingSubmit("/login/");
+  const form = usePostForm("/login/", LoginSchema, result?.errors);
   const next = useSearchParams()[0].get("next") || result?.values.next;
   return (
-    <section className="card" aria-labelledby="login-title">
-      <h1 id="login-title">Log in</h1>
-      <FormError error={errors.form} />
-      <Form method="post" action="/login/" noValidate ref={formRef} onSubmit={onSubmit}>
-        <AuthenticityTokenInput />
+    <Card id="login" title="Log in" footer={{ to: "/register/", label: "Need an account? Register" }}>
+      <FormError error={form.errors.form} />
+      <PostForm form={form} submit="Log in" pending="Logging in…">
         {next ? <input type="hidden" name="next" value={next} /> : null}
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          // "webauthn": browsers offer the account's passkeys as the field is focused (conditional UI).
-          autoComplete="username webauthn"
-          required
-          defaultValue={result?.values.email}
-          error={errors.email}
-        />
-        <PasswordField
-          label="Password"
-          name="password"
-          autoComplete="current-password"
-          required
-          error={errors.password}
-        />
+        {/* "webauthn": browsers offer the account's passkeys as the field is focused (conditional UI). */}
+        <EmailField autoComplete="username webauthn" defaultValue={result?.values.email} error={form.errors.email} />
+        <CurrentPasswordField error={form.errors.password} />
         <div className="checkbox">
           <input id="remember_me" name="remember_me" type="checkbox" value="y" />
           <label htmlFor="remember_me">Remember me</label>
         </div>
-        <button type="submit" className="button block" disabled={submitting}>
-          {submitting ? "Logging in…" : "Log in"}
-        </button>
-      </Form>
-      <PasskeySignIn formRef={formRef} />
+      </PostForm>
+      <PasskeySignIn formRef={form.formRef} />
       <p className="form-aside">
         <Link to="/forgot-password/">Forgot your password?</Link>
       </p>
-      <p className="card-footer">
-        <Link to="/register/">Need an account? Register</Link>
-      </p>
-    </section>
+    </Card>
   );
 }

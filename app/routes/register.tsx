@@ -1,11 +1,9 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { Form, Link, useActionData } from "@remix-run/react";
-import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import { redirectWithFlash, registerUser, requireAnonymous } from "~/auth/auth.server";
-import { Field, NameFields, NewPasswordFields } from "~/components/fields";
-import { useFormValidation } from "~/components/use-form-validation";
-import { usePendingSubmit } from "~/components/use-pending-submit";
-import { config } from "~/config";
+import type { ActionFunctionArgs } from "@remix-run/cloudflare";
+import { useActionData } from "@remix-run/react";
+import { anonymousPage, redirectWithFlash, registerUser, requireAnonymous } from "~/auth/auth.server";
+import { Card } from "~/components/card";
+import { EmailField, NameFields, NewPasswordFields } from "~/components/fields";
+import { PostForm, usePostForm } from "~/components/post-form";
 import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta } from "~/messages";
@@ -15,10 +13,7 @@ export const meta = pageMeta("Register");
 
 export const headers = keepRetryAfter;
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
-  await requireAnonymous(request, context);
-  return null;
-}
+export const loader = anonymousPage;
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request, context);
@@ -37,26 +32,17 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Register() {
   const result = useActionData<typeof action>();
-  const { formRef, onSubmit, errors } = useFormValidation(RegisterSchema, result?.errors);
-  const submitting = usePendingSubmit("/register/");
-  const { limits } = config;
+  const form = usePostForm("/register/", RegisterSchema, result?.errors);
   return (
-    <section className="card" aria-labelledby="register-title">
-      <h1 id="register-title">Create your account</h1>
-      <Form method="post" action="/register/" noValidate ref={formRef} onSubmit={onSubmit}>
-        <AuthenticityTokenInput />
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          maxLength={limits.emailMax}
-          defaultValue={result?.values.email}
-          error={errors.email}
-        />
-        <NameFields values={result?.values ?? {}} errors={errors} />
-        <NewPasswordFields label="Password" errors={errors} />
+    <Card
+      id="register"
+      title="Create your account"
+      footer={{ to: "/login/", label: "Have an account already? Log in" }}
+    >
+      <PostForm form={form} submit="Register" pending="Registering…">
+        <EmailField defaultValue={result?.values.email} error={form.errors.email} />
+        <NameFields values={result?.values ?? {}} errors={form.errors} />
+        <NewPasswordFields label="Password" errors={form.errors} />
         {/* The honeypot: invisible, unreachable by keyboard, ignored by assistive technology and autofill. */}
         <div className="honeypot" aria-hidden="true">
           <label>
@@ -64,13 +50,7 @@ export default function Register() {
             <input type="text" name={HONEYPOT_FIELD} tabIndex={-1} autoComplete="off" defaultValue="" />
           </label>
         </div>
-        <button type="submit" className="button block" disabled={submitting}>
-          {submitting ? "Registering…" : "Register"}
-        </button>
-      </Form>
-      <p className="card-footer">
-        <Link to="/login/">Have an account already? Log in</Link>
-      </p>
-    </section>
+      </PostForm>
+    </Card>
   );
 }

@@ -1,12 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { data } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { redirectWithFlash } from "~/auth/auth.server";
 import { findResetAccount, resetPassword } from "~/auth/password-reset.server";
+import { Card } from "~/components/card";
 import { FormError, NewPasswordFields } from "~/components/fields";
-import { useFormValidation } from "~/components/use-form-validation";
-import { usePendingSubmit } from "~/components/use-pending-submit";
+import { PostForm, usePostForm } from "~/components/post-form";
 import { submitForm } from "~/http/form-action.server";
 import { tokenPageHeaders } from "~/http/security-headers.server";
 import { messages, pageMeta } from "~/messages";
@@ -43,38 +42,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ResetPassword() {
   const { token, linkInvalid } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const { formRef, onSubmit, errors } = useFormValidation(ResetPasswordSchema, result?.errors);
-  const submitting = usePendingSubmit("/reset-password/");
+  // The token stays in the action's URL too: after an error the page is rendered again, loader and all.
+  const form = usePostForm(`/reset-password/?${new URLSearchParams({ token })}`, ResetPasswordSchema, result?.errors);
   if (linkInvalid || (result && "linkInvalid" in result && result.linkInvalid)) {
     return (
-      <section className="card" aria-labelledby="reset-title">
-        <h1 id="reset-title">Set a new password</h1>
+      <Card id="reset" title="Set a new password" footer={{ to: "/forgot-password/", label: "Ask for a new link" }}>
         <FormError error={messages.resetLinkInvalid} />
-        <p className="card-footer">
-          <Link to="/forgot-password/">Ask for a new link</Link>
-        </p>
-      </section>
+      </Card>
     );
   }
   return (
-    <section className="card" aria-labelledby="reset-title">
-      <h1 id="reset-title">Set a new password</h1>
-      <FormError error={errors.form} />
-      {/* The token stays in the action's URL too: after an error the page is rendered again, loader and all. */}
-      <Form
-        method="post"
-        action={`/reset-password/?${new URLSearchParams({ token })}`}
-        noValidate
-        ref={formRef}
-        onSubmit={onSubmit}
-      >
-        <AuthenticityTokenInput />
+    <Card id="reset" title="Set a new password">
+      <FormError error={form.errors.form} />
+      <PostForm form={form} submit="Set new password" pending="Saving…">
         <input type="hidden" name="token" value={token} />
-        <NewPasswordFields label="New password" errors={errors} />
-        <button type="submit" className="button block" disabled={submitting}>
-          {submitting ? "Saving…" : "Set new password"}
-        </button>
-      </Form>
-    </section>
+        <NewPasswordFields label="New password" errors={form.errors} />
+      </PostForm>
+    </Card>
   );
 }

@@ -2,11 +2,13 @@
 // scanners and link previews fetch links; they must not confirm anything); the POST spends the link.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { data } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { findAddressLink, openAddressLink } from "~/account/email-address.server";
 import { getUser, redirectWithFlash } from "~/auth/auth.server";
+import { Card } from "~/components/card";
 import { FormError } from "~/components/fields";
+import { SubmitButton } from "~/components/post-form";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { submitForm } from "~/http/form-action.server";
 import { tokenPageHeaders } from "~/http/security-headers.server";
@@ -41,15 +43,13 @@ export default function VerifyEmail() {
   const failed = result?.errors.form;
   const change = link?.purpose === "change_email";
   return (
-    <section className="card" aria-labelledby="verify-title">
-      <h1 id="verify-title">{change ? "Confirm your new email address" : "Confirm your email address"}</h1>
+    <Card
+      id="verify"
+      title={change ? "Confirm your new email address" : "Confirm your email address"}
+      footer={!link || failed ? { to: "/account/", label: "Go to your account" } : undefined}
+    >
       {!link || failed ? (
-        <>
-          <FormError error={failed ?? messages.resetLinkInvalid} />
-          <p className="card-footer">
-            <Link to="/account/">Go to your account</Link>
-          </p>
-        </>
+        <FormError error={failed ?? messages.resetLinkInvalid} />
       ) : (
         <>
           <p>
@@ -60,12 +60,12 @@ export default function VerifyEmail() {
           <Form method="post" action={`/verify-email/?${new URLSearchParams({ token })}`}>
             <AuthenticityTokenInput />
             <input type="hidden" name="token" value={token} />
-            <button type="submit" className="button block" disabled={submitting}>
-              {submitting ? "Confirming…" : "Confirm email address"}
-            </button>
+            <SubmitButton submitting={submitting} pending="Confirming…">
+              Confirm email address
+            </SubmitButton>
           </Form>
         </>
       )}
-    </section>
+    </Card>
   );
 }
