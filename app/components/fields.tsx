@@ -29,7 +29,7 @@ export function Field({ label, name, error, ...input }: FieldProps) {
 }
 
 /** A password input with a show/hide toggle (a real button, so it works by keyboard; only once JS runs). */
-export function PasswordField({ label, name, error, ...input }: Omit<FieldProps, "type">) {
+function PasswordField({ label, name, error, ...input }: Omit<FieldProps, "type">) {
   const id = useId();
   const errorId = `${id}-error`;
   const [shown, setShown] = useState(false);
