@@ -1,7 +1,10 @@
 // `npm start`: build, migrate the local D1, make sure a local secret exists, then serve the built
 // worker in workerd with `wrangler dev` on $PORT (default 8787) and print the URL. APP_ORIGIN (the
-// origin of links in emails) is that URL unless set in the environment.
+// origin of links in emails) is that URL unless set in the environment. Breach checks go to a local
+// stand-in of the Pwned Passwords range API (scripts/lib/pwned-stand-in.ts) unless PWNED_PASSWORDS_URL
+// is set in the environment.
 import { spawn, spawnSync } from "node:child_process";
+import { startPwnedStandIn } from "./lib/pwned-stand-in.ts";
 
 const port = process.env.PORT ?? "8787";
 // Links in emails must point at the address this run serves (README "Email"), whatever .dev.vars says.
@@ -25,6 +28,10 @@ run("node", ["scripts/dev-vars.mjs"]);
 // Always React's production build, whatever NODE_ENV the caller had (vitest sets "test").
 run("npx", ["remix", "vite:build"], { ...process.env, NODE_ENV: "production" });
 run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persist]);
+
+// Started after the build, so a failed build leaves no server behind; it lives as long as this process.
+const pwnedUrl = process.env.PWNED_PASSWORDS_URL ?? (await startPwnedStandIn()).url;
+extraVars.push("--var", `PWNED_PASSWORDS_URL:${pwnedUrl}`);
 
 const server = spawn(
   "npx",
