@@ -79,8 +79,13 @@ async function loadUser(request: Request, context: AppLoadContext): Promise<Sign
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SignedInUser> {
   const user = await getUser(request, context);
   if (user) return user;
+  throw await toLogin(request, context);
+}
+
+/** To the login page, and after it back to this page: "Please log in to access this page.". */
+export function toLogin(request: Request, context: AppLoadContext): Promise<Response> {
   const next = pathOf(request);
-  throw await redirectWithFlash(request, context, `/login/?${new URLSearchParams({ next })}`, {
+  return redirectWithFlash(request, context, `/login/?${new URLSearchParams({ next })}`, {
     kind: "info",
     text: messages.loginRequired,
   });
