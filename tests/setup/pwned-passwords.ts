@@ -3,23 +3,15 @@
 // this file, as vitest's global setup, starts the server on that port before any test runs and
 // stops it after the last. Picking a port starts nothing, so tools that only read the config
 // (knip) leave no server behind.
-import { createServer } from "node:net";
 import { startPwnedStandIn } from "../../scripts/lib/pwned-stand-in.ts";
 
 const PORT_VARIABLE = "PWNED_STAND_IN_PORT";
 
-/** A free port on 127.0.0.1 for the stand-in, remembered for the global setup (same process). */
+/** A free port on 127.0.0.1 for the stand-in (found by starting it once on any port), remembered for the global setup (same process). */
 export async function pwnedStandInPort(): Promise<number> {
-  const port = await new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
+  const probe = await startPwnedStandIn();
+  await probe.close();
+  const port = Number(new URL(probe.url).port);
   process.env[PORT_VARIABLE] = String(port);
   return port;
 }

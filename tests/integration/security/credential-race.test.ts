@@ -10,7 +10,7 @@ import { messages } from "~/messages";
 import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser } from "../../helpers/browser";
 import { CURRENT_SECRET, SESSION_COOKIE, sha256HexIndependent, signSessionCookie } from "../../helpers/cookies";
 import { sessionsOf, userByEmail } from "../../helpers/db";
-import { newestResetLink } from "../../helpers/mailbox";
+import { askForResetLink } from "../../helpers/mailbox";
 import { nodeHash, nodeVerify } from "../../helpers/node-argon2";
 
 const ROUNDS = 3;
@@ -53,10 +53,7 @@ describe("a password reset sent together with logins using the old password", ()
     for (let round = 1; round <= ROUNDS; round++) {
       const next = `round ${round} new passphrase`;
       await setStoredHash(email, await oldFormatHash(old));
-      const asker = new TestBrowser({ awaitBackgroundWork: true });
-      await asker.get("/forgot-password/");
-      await asker.post("/forgot-password/", { email });
-      const link = await newestResetLink(email);
+      const link = await askForResetLink(email);
       const resetter = new TestBrowser();
       await resetter.get(`${link.pathname}${link.search}`);
       const logins = await loginBrowsers();
@@ -128,10 +125,7 @@ describe("the credential generation", () => {
   it("a reset link asked for before a password change on the account page no longer works after it", async () => {
     const user = await registerThroughForm(newUser());
     const email = user.email ?? "";
-    const asker = new TestBrowser({ awaitBackgroundWork: true });
-    await asker.get("/forgot-password/");
-    await asker.post("/forgot-password/", { email });
-    const link = await newestResetLink(email);
+    const link = await askForResetLink(email);
 
     const { browser } = await signedInBrowser(user);
     await browser.get("/account/password/");
@@ -198,10 +192,7 @@ describe("password changes on the account page sent together with a reset: each 
         await browser.get("/account/password/");
         changers.push(browser);
       }
-      const asker = new TestBrowser({ awaitBackgroundWork: true });
-      await asker.get("/forgot-password/");
-      await asker.post("/forgot-password/", { email });
-      const link = await newestResetLink(email);
+      const link = await askForResetLink(email);
       const resetter = new TestBrowser({ bindings });
       await resetter.get(`${link.pathname}${link.search}`);
 
