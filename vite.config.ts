@@ -31,9 +31,39 @@ function wasmModulesInDev(): Plugin {
   };
 }
 
+/**
+ * The worker renders with react-dom/server's renderToReadableStream and nothing else of react-dom.
+ * Yet react-router-dom imports react-dom (the browser renderer, for its client routers' flushSync),
+ * and react-dom/server brings the legacy string renderer too: in the worker build both resolve to
+ * what the server uses, which takes them out of its upload and out of every cold start's evaluation.
+ */
+function serverRendererOnly(): Plugin {
+  const browserRenderer = "\0react-dom-in-the-worker";
+  const streamRenderer = fileURLToPath(
+    new URL("./node_modules/react-dom/cjs/react-dom-server.browser.production.min.js", import.meta.url),
+  );
+  return {
+    name: "server-renderer-only",
+    apply: "build",
+    enforce: "pre",
+    resolveId(source, _importer, options) {
+      if (!options.ssr) return null;
+      if (source === "react-dom") return browserRenderer;
+      if (source === "react-dom/server") return streamRenderer;
+      return null;
+    },
+    load(id) {
+      if (id !== browserRenderer) return null;
+      // Only the browser's routers call it; a call in the worker is a bug worth an error.
+      return `export function flushSync() { throw new Error("react-dom's browser renderer is not in the worker"); }`;
+    },
+  };
+}
+
 export default defineConfig(({ command, isSsrBuild }) => ({
   plugins: [
     wasmModulesInDev(),
+    serverRendererOnly(),
     // A fresh load context per request, as the worker makes: per-request caches key on it.
     cloudflareDevProxyVitePlugin<Env, IncomingRequestCfProperties>({
       getLoadContext: ({ context, request }) => ({ ...context, requestMethod: request.method }),
