@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cloudflareDevProxyVitePlugin, vitePlugin as remix } from "@remix-run/dev";
 import { defineConfig, type Plugin } from "vite";
@@ -39,9 +41,8 @@ function wasmModulesInDev(): Plugin {
  */
 function serverRendererOnly(): Plugin {
   const browserRenderer = "\0react-dom-in-the-worker";
-  const streamRenderer = fileURLToPath(
-    new URL("./node_modules/react-dom/cjs/react-dom-server.browser.production.min.js", import.meta.url),
-  );
+  const reactDom = dirname(createRequire(import.meta.url).resolve("react-dom/package.json"));
+  const streamRenderer = join(reactDom, "cjs/react-dom-server.browser.production.min.js");
   return {
     name: "server-renderer-only",
     apply: "build",
