@@ -21,7 +21,8 @@ import { PRODUCT_NAME } from "~/messages";
 const { passkeys, users, webauthnChallenges } = schema;
 const { challengeBytes, challengeLifetimeMs, maxPerAccount, userHandleBytes } = config.passkeys;
 
-export type ChallengePurpose = "register" | "authenticate";
+/** "register": adding (for a user); "authenticate": signing in (for nobody); "confirm": "Confirm it's you" (for a user). */
+export type ChallengePurpose = "register" | "authenticate" | "confirm";
 
 /**
  * The relying party: APP_ORIGIN's host is the rp id, its origin the only one accepted. Never the
@@ -59,7 +60,7 @@ export function deleteExpiredChallenges(db: Db, now: Date) {
 /**
  * Uses up a challenge (unexecuted): one conditional DELETE … RETURNING, so of two requests carrying
  * the same challenge exactly one gets the row. Matches only a live challenge of this purpose, made
- * for this user (registration) or for nobody in particular (sign-in).
+ * for this user (registration, confirmation) or for nobody in particular (sign-in).
  */
 export function consumeChallenge(db: Db, id: string, purpose: ChallengePurpose, userId: number | null, now: Date) {
   return db
@@ -181,6 +182,12 @@ export function listPasskeys(db: Db, userId: number): Promise<PasskeyListing[]> 
     .from(passkeys)
     .where(eq(passkeys.userId, userId))
     .orderBy(desc(passkeys.createdAt), desc(passkeys.id));
+}
+
+/** Whether the user has a passkey at all ("Confirm it's you" offers one only then). */
+export async function hasPasskeys(db: Db, userId: number): Promise<boolean> {
+  const [row] = await db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, userId)).limit(1);
+  return row !== undefined;
 }
 
 /** Removes one of the user's own passkeys and returns its name; null when the id is not theirs (the caller answers 404). */

@@ -7,14 +7,13 @@ import { describe, expect, it } from "vitest";
 import { relyingParty } from "~/auth/passkeys/passkeys.server";
 import { authenticationOptions } from "~/auth/passkeys/sign-in.server";
 import { getDbOutsideRequest } from "~/database/db.server";
-import { type Counter, countDatabase } from "../../../bench/lib/d1-round-trips";
 import { type Ceremony, SoftwareAuthenticator } from "../../helpers/authenticator";
 import { newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
 import { SESSION_COOKIE } from "../../helpers/cookies";
 import { userByEmail } from "../../helpers/db";
 import { addPasskeyThroughPage, postForJson, RP_ID, signedInMailingBrowser } from "../../helpers/passkeys";
+import { countedPost } from "../../helpers/round-trips";
 import { turnOnInDatabase } from "../../helpers/two-factor";
-import { callWorker } from "../../helpers/worker";
 
 const NOT_REGISTERED = "That passkey is not registered here.";
 const REFUSED = "That passkey could not be verified. Try again.";
@@ -177,30 +176,15 @@ describe("signing in with a passkey", () => {
 describe("D1 round trips of a passkey sign-in", () => {
   it("options: 1 (the challenge stored, expired ones swept); sign-in: 4 (challenge spent + passkey read, throttle count, counter, completeSignIn's batch)", async () => {
     const { authenticator, browser } = await userWithPasskey();
-    const counted = async (path: string, fields: Record<string, string>) => {
-      const counter: Counter = { roundTrips: 0, statements: 0 };
-      const request = new Request(new URL(path, ORIGIN), {
-        method: "POST",
-        body: new URLSearchParams({ csrf: browser.csrf ?? "", ...fields }),
-        headers: {
-          Cookie: browser.cookieHeader(),
-          "Content-Type": "application/x-www-form-urlencoded",
-          Origin: ORIGIN,
-          "Sec-Fetch-Site": "same-origin",
-          "CF-Connecting-IP": browser.ip,
-        },
-      });
-      const response = await callWorker(request, { ...env, DB: countDatabase(env.DB, counter) });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown>, ...counter };
-    };
-    const options = await counted("/login/passkey/options/", {});
+    const options = await countedPost(browser, "/login/passkey/options/");
     expect(options).toMatchObject({ status: 200, roundTrips: 1 });
     const credential = await authenticator.assert({
-      challenge: String(options.body.challenge),
+      challenge: String(JSON.parse(options.text).challenge),
       origin: ORIGIN,
       rpId: RP_ID,
     });
-    const signIn = await counted("/login/passkey/", { credential: JSON.stringify(credential) });
-    expect(signIn).toMatchObject({ status: 200, body: { redirect: "/dash/" }, roundTrips: 4 });
+    const signIn = await countedPost(browser, "/login/passkey/", { credential: JSON.stringify(credential) });
+    expect(signIn).toMatchObject({ status: 200, roundTrips: 4 });
+    expect(JSON.parse(signIn.text)).toEqual({ redirect: "/dash/" });
   });
 });
