@@ -1,12 +1,18 @@
 // The scheduled sweep (a Cron Trigger, see wrangler.toml): rows that can no longer matter go.
+// Imported by app/worker.ts outside the Remix build, so it imports nothing heavier than the database:
+// a passkey module here would put a second copy of the WebAuthn code in the worker.
 import { lte } from "drizzle-orm";
-import { deleteExpiredChallenges } from "~/auth/passkeys/passkeys.server";
 import { config } from "~/config";
-import { getDbOutsideRequest, schema } from "~/database/db.server";
+import { type Db, getDbOutsideRequest, schema } from "~/database/db.server";
 import { sendsUncountedBefore } from "~/email/send-caps.server";
 import { log } from "~/log.server";
 
-const { sessions, signInAttempts, tokens, emailSends, recognisedDevices } = schema;
+const { sessions, signInAttempts, tokens, emailSends, recognisedDevices, webauthnChallenges } = schema;
+
+/** WebAuthn challenges past their 5 minutes (unexecuted): swept whenever a new one is made, and hourly. */
+export function deleteExpiredChallenges(db: Db, now: Date) {
+  return db.delete(webauthnChallenges).where(lte(webauthnChallenges.expiresAt, now));
+}
 
 export async function sweepExpired(env: Env, now = new Date()): Promise<void> {
   const db = getDbOutsideRequest(env);

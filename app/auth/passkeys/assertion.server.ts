@@ -21,12 +21,12 @@ import {
   type ChallengePurpose,
   challengeId,
   consumeChallenge,
-  deleteExpiredChallenges,
   newChallenge,
   relyingParty,
 } from "~/auth/passkeys/passkeys.server";
 import { beginCheck, type ThrottleKey } from "~/auth/throttle.server";
 import { config } from "~/config";
+import { deleteExpiredChallenges } from "~/database/cleanup.server";
 import { type Db, getDb, schema } from "~/database/db.server";
 import { messages, serverMessages } from "~/messages";
 

@@ -2,7 +2,7 @@
 // account's credentials (add, list, rename, remove) and the user handle. The WebAuthn checks
 // themselves are in ceremony.server.ts; the sign-in that ends in a session is in sign-in.server.ts.
 import { encodeBase64urlNoPadding } from "@oslojs/encoding";
-import { and, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { nameForAaguid } from "~/auth/passkeys/authenticator-names";
 import {
   challengeOf,
@@ -13,6 +13,7 @@ import {
 } from "~/auth/passkeys/ceremony.server";
 import { config } from "~/config";
 import { randomToken } from "~/crypto/random.server";
+import { deleteExpiredChallenges } from "~/database/cleanup.server";
 import type { Db } from "~/database/db.server";
 import { schema } from "~/database/db.server";
 import { readEnv } from "~/env.server";
@@ -50,11 +51,6 @@ export async function newChallenge(db: Db, purpose: ChallengePurpose, userId: nu
     expiresAt: new Date(now.getTime() + challengeLifetimeMs),
   });
   return { challenge, store };
-}
-
-/** Challenges past their 5 minutes (unexecuted): swept whenever a new one is made, and by the cron. */
-export function deleteExpiredChallenges(db: Db, now: Date) {
-  return db.delete(webauthnChallenges).where(lte(webauthnChallenges.expiresAt, now));
 }
 
 /**
