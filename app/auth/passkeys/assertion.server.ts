@@ -21,7 +21,9 @@ import {
   type ChallengePurpose,
   challengeId,
   consumeChallenge,
+  credentialDescriptors,
   newChallenge,
+  passkeysOf,
   relyingParty,
 } from "~/auth/passkeys/passkeys.server";
 import { beginCheck, type ThrottleKey } from "~/auth/throttle.server";
@@ -49,22 +51,13 @@ export async function assertionOptions(
   const { challenge, store } = await newChallenge(db, purpose, userId, now);
   let allowed: { id: string; transports: string | null }[] = [];
   if (userId === null) await db.batch([store, deleteExpiredChallenges(db, now)]);
-  else
-    [, , allowed] = await db.batch([
-      store,
-      deleteExpiredChallenges(db, now),
-      db.select({ id: passkeys.id, transports: passkeys.transports }).from(passkeys).where(eq(passkeys.userId, userId)),
-    ]);
+  else [, , allowed] = await db.batch([store, deleteExpiredChallenges(db, now), passkeysOf(db, userId)]);
   return {
     challenge,
     rpId: rp.id,
     timeout: config.passkeys.challengeLifetimeMs,
     userVerification: "required",
-    allowCredentials: allowed.map((passkey) => ({
-      type: "public-key",
-      id: passkey.id,
-      ...(passkey.transports ? { transports: JSON.parse(passkey.transports) as string[] } : {}),
-    })),
+    allowCredentials: credentialDescriptors(allowed),
   };
 }
 

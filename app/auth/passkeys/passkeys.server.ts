@@ -72,6 +72,23 @@ export function consumeChallenge(db: Db, id: string, purpose: ChallengePurpose, 
     .returning({ id: webauthnChallenges.id });
 }
 
+/** The user's passkeys as the browser is told of them (unexecuted, for a batch). */
+export function passkeysOf(db: Db, userId: number) {
+  return db
+    .select({ id: passkeys.id, transports: passkeys.transports })
+    .from(passkeys)
+    .where(eq(passkeys.userId, userId));
+}
+
+/** Those passkeys as WebAuthn's credential descriptors (excluded when adding, allowed when confirming). */
+export function credentialDescriptors(rows: { id: string; transports: string | null }[]) {
+  return rows.map(({ id, transports }) => ({
+    type: "public-key" as const,
+    id,
+    ...(transports ? { transports: JSON.parse(transports) as AuthenticatorTransport[] } : {}),
+  }));
+}
+
 export type RegistrationUser = { id: number; email: string; firstName: string; lastName: string };
 
 export type RegistrationOptions =
@@ -95,7 +112,7 @@ export async function registrationOptions(
       .set({ webauthnUserId: sql`coalesce(${users.webauthnUserId}, ${randomToken(userHandleBytes)})` })
       .where(eq(users.id, user.id))
       .returning({ webauthnUserId: users.webauthnUserId }),
-    db.select({ id: passkeys.id, transports: passkeys.transports }).from(passkeys).where(eq(passkeys.userId, user.id)),
+    passkeysOf(db, user.id),
     store,
     deleteExpiredChallenges(db, now),
   ]);
@@ -109,11 +126,7 @@ export async function registrationOptions(
       challenge,
       pubKeyCredParams: SUPPORTED_ALGORITHMS.map((alg) => ({ type: "public-key", alg })),
       timeout: challengeLifetimeMs,
-      excludeCredentials: existing.map((passkey) => ({
-        type: "public-key",
-        id: passkey.id,
-        ...(passkey.transports ? { transports: JSON.parse(passkey.transports) } : {}),
-      })),
+      excludeCredentials: credentialDescriptors(existing),
       authenticatorSelection: { residentKey: "required", requireResidentKey: true, userVerification: "required" },
       attestation: "none",
     },
