@@ -55,3 +55,21 @@ export async function waitForLink(address: string, pattern: RegExp, after = 0, t
   }
   throw new Error(`no link like ${pattern} for ${address} in the server log within ${timeoutMs} ms`);
 }
+
+/** The HTML parts sent to `address` whose <title> (each email's subject) is `subject`, oldest first. */
+export function htmlPartsTo(address: string, subject: string): string[] {
+  return messagesTo(address)
+    .flatMap((message) => message.parts)
+    .filter((part) => /^\s*<!doctype html>/i.test(part) && part.includes(`<title>${subject}</title>`));
+}
+
+/** Waits (the email goes out after the response) for the newest HTML part with `subject` sent to `address`. */
+export async function waitForHtmlPart(address: string, subject: string, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = htmlPartsTo(address, subject).at(-1);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no "${subject}" email with an HTML part for ${address} within ${timeoutMs} ms`);
+}

@@ -1,52 +1,35 @@
 // Passkeys in a real Chromium, with the DevTools protocol's virtual authenticator (CTAP2, internal
 // transport, resident keys, user verification) standing in for a fingerprint reader: add one on
 // /account/passkeys/, log out, sign in with the button, sign in through autofill (conditional UI),
-// remove it, and see a sign-in with it refused. Then axe and screenshots of the pages' states.
+// confirm it's you with it, remove it, and see a sign-in with it refused. Then axe and screenshots
+// of the pages' states, the passkeys page at a phone's and a laptop's width in both colour schemes.
 import { join } from "node:path";
-import type { BrowserContext, CDPSession, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, it } from "vitest";
+import { onLocalhost, withAuthenticator } from "./authenticator";
 import { SCREENSHOT_DIR } from "./config";
 import {
-  baseURL,
   connectBrowser,
   controlsWithoutVisibleLabel,
   expect,
   expectPath,
   flash,
   headerButton,
+  horizontalOverflow,
   logIn,
   newUser,
   queryD1,
   registerOverHttp,
   runAxe,
+  SCHEMES,
+  settleColourScheme,
+  VIEWPORTS,
   visit,
   waitForHydration,
   watchConsole,
 } from "./support";
 
 const chromium = connectBrowser();
-
-// The relying party is APP_ORIGIN's host, which `npm start` makes `localhost`; WebAuthn refuses an
-// IP address as an rp id, so these pages are opened on localhost (a secure context over http).
-const onLocalhost = { baseURL: baseURL.replace("127.0.0.1", "localhost") };
-
-/** A context whose pages have a platform authenticator that verifies the user at once. */
-async function withAuthenticator(context: BrowserContext): Promise<{ page: Page; cdp: CDPSession; id: string }> {
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("WebAuthn.enable", { enableUI: false });
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return { page, cdp, id: authenticatorId };
-}
 
 async function logOut(page: Page) {
   await headerButton(page, "Log out").click();
@@ -61,6 +44,11 @@ async function addPasskey(page: Page) {
 }
 
 const listed = (page: Page) => page.locator("ul.passkeys > li");
+
+/** As if this user's sessions had last confirmed who they are long ago (signing in counts as a confirmation). */
+async function lapseConfirmation(email: string) {
+  await queryD1(`UPDATE sessions SET confirmed_at = 0 WHERE user_id = (SELECT id FROM users WHERE email = '${email}')`);
+}
 
 describe("passkeys in Chromium with a virtual authenticator", () => {
   it("add, log out, sign in with the button and through autofill, remove, then the sign-in is refused", async () => {
@@ -78,6 +66,13 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId: id });
     expect(credentials).toHaveLength(1);
     expect(credentials[0]?.isResidentCredential).toBe(true);
+    // With JavaScript off, "Confirm it's you" offers the password only, even to a user with a passkey.
+    const noScript = await chromium.page(false, onLocalhost);
+    await visit(noScript, "/login/");
+    await logIn(noScript, user);
+    await visit(noScript, "/account/confirm/");
+    await noScript.getByRole("button", { name: "Confirm", exact: true }).waitFor();
+    await expect(noScript.getByRole("button", { name: "Use a passkey" }).count()).resolves.toBe(0);
     await logOut(page);
 
     // Autofill: the login page starts a conditional request as it loads; Chromium's virtual
@@ -104,9 +99,19 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     await expectPath(page, "/account/");
     await page.getByRole("heading", { name: "Your account" }).waitFor();
 
-    // Remove it (signing in counts as the confirmation), then it no longer signs anyone in.
+    // Removing needs a confirmation in the last 10 minutes: let this session's lapse, and give it
+    // with the passkey ("Use a passkey" on "Confirm it's you"), which brings the page back.
+    await lapseConfirmation(user.email);
     await visit(page, "/account/passkeys/");
     await waitForHydration(page);
+    await listed(page).first().getByRole("button", { name: "Remove" }).click();
+    await expectPath(page, "/account/confirm/?next=%2Faccount%2Fpasskeys%2F");
+    await page.getByRole("heading", { name: "Confirm it's you" }).waitFor();
+    await waitForHydration(page);
+    await page.getByRole("button", { name: "Use a passkey" }).click();
+    await expectPath(page, "/account/passkeys/");
+    await waitForHydration(page);
+    // Then removing it goes through; afterwards it no longer signs anyone in.
     await listed(page).first().getByRole("button", { name: "Remove" }).click();
     await expect(flash(page).textContent()).resolves.toContain("The passkey has been removed.");
     await expect(listed(page).count()).resolves.toBe(0);
@@ -132,22 +137,34 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     await expect(page.getByRole("button", { name: "Add a passkey" }).count()).resolves.toBe(0);
   });
 
-  it("axe finds nothing serious on the pages' states, every control is labelled; screenshots saved", async () => {
+  it("axe finds nothing serious on the pages' states, every control is labelled; screenshots at 375 and 1280 px, light and dark", async () => {
     const user = newUser("passkey-a11y");
     await registerOverHttp(user);
     const context = await chromium.context(true, onLocalhost);
     const { page } = await withAuthenticator(context);
     const problems: string[] = [];
+    const saved: string[] = [];
     const check = async (state: string) => {
       const result = await runAxe(page);
       for (const v of result.violations.filter((v) => v.impact === "serious" || v.impact === "critical"))
         problems.push(`${state}: ${v.id} ${v.help} at ${v.targets.join(", ")}`);
       for (const control of await controlsWithoutVisibleLabel(page)) problems.push(`${state}: no label for ${control}`);
-      await page.screenshot({
-        path: join(SCREENSHOT_DIR, `passkeys-${state}.png`),
-        fullPage: true,
-        animations: "disabled",
-      });
+      // At a phone's and a laptop's width, light and dark: no sideways scroll, axe's contrast rule, a screenshot.
+      for (const viewport of VIEWPORTS) {
+        await page.setViewportSize(viewport);
+        for (const scheme of SCHEMES) {
+          await settleColourScheme(page, scheme);
+          const size = `${viewport.width}x${viewport.height}-${scheme}`;
+          if ((await horizontalOverflow(page)) > 0) problems.push(`${state}: scrolls sideways at ${size}`);
+          for (const v of (await runAxe(page, ["color-contrast"])).violations)
+            problems.push(`${state}, ${size}: ${v.id} at ${v.targets.join(", ")}`);
+          const path = join(SCREENSHOT_DIR, `passkeys-${state}-${size}.png`);
+          await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
+          saved.push(path);
+        }
+      }
+      await settleColourScheme(page, "light");
+      await page.setViewportSize(VIEWPORTS[1]);
     };
     await visit(page, "/login/");
     await waitForHydration(page);
@@ -160,6 +177,10 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     await check("account-passkeys-one");
     await page.locator("ul.passkeys summary").first().click();
     await check("account-passkeys-rename-open");
+    await visit(page, "/account/confirm/?next=%2Faccount%2Fpasskeys%2F");
+    await page.getByRole("button", { name: "Use a passkey" }).waitFor();
+    await check("confirm-with-passkey");
     expect(problems).toEqual([]);
+    console.log(`\npasskey screenshots:\n${saved.map((path) => `  ${path}`).join("\n")}\n`);
   });
 });

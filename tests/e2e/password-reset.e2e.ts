@@ -23,6 +23,7 @@ import {
   postFormOverHttp,
   registerOverHttp,
   runAxe,
+  settleColourScheme,
   visit,
   waitForHydration,
   watchConsole,
@@ -170,16 +171,7 @@ describe.each(JS_MODES)("the reset pages: axe, labels, screenshots ($label)", ({
       for (const control of await controlsWithoutVisibleLabel(page)) problems.push(`${state}: no label for ${control}`);
       for (const basic of await missingBasics(page)) problems.push(`${state}: missing ${basic}`);
       for (const colorScheme of ["light", "dark"] as const) {
-        await page.emulateMedia({ colorScheme });
-        // Colours ease over 0.15 s when the scheme flips; measure the settled page.
-        await page.evaluate(() =>
-          Promise.all(
-            document
-              .getAnimations()
-              .filter((animation) => animation instanceof CSSTransition)
-              .map((animation) => animation.finished),
-          ),
-        );
+        await settleColourScheme(page, colorScheme);
         const contrast = await runAxe(page, ["color-contrast"]);
         for (const v of contrast.violations)
           problems.push(`${state}, ${colorScheme}: ${v.id} at ${v.targets.join(", ")}`);

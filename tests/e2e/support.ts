@@ -299,6 +299,31 @@ export function countPosts(page: Page): string[] {
   return posts;
 }
 
+/** Switches prefers-color-scheme and waits for the colours' 0.15 s transition, so what is measured is settled. */
+export async function settleColourScheme(page: Page, colorScheme: "light" | "dark"): Promise<void> {
+  await page.emulateMedia({ colorScheme });
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation instanceof CSSTransition)
+        .map((animation) => animation.finished),
+    ),
+  );
+}
+
+/** How far the page scrolls sideways (0 when it fits its viewport). */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** The phone and laptop sizes every screen is shot at, and the two colour schemes. */
+export const VIEWPORTS = [
+  { width: 375, height: 812 },
+  { width: 1280, height: 800 },
+] as const;
+export const SCHEMES = ["light", "dark"] as const;
+
 // ---------- axe ----------
 
 const require = createRequire(import.meta.url);
@@ -408,7 +433,10 @@ export async function missingBasics(page: Page): Promise<string[]> {
 
 const run = promisify(execFile);
 
-/** A read-only query on the run's local D1, through wrangler (as an operator would look). */
+/**
+ * A statement on the run's local D1, through wrangler, as an operator would run it: mostly to look,
+ * sometimes to set up what a test cannot wait for (an account made long ago, a confirmation lapsed).
+ */
 export async function queryD1<T = Record<string, unknown>>(sql: string): Promise<T[][]> {
   const { stdout } = await run(
     "npx",

@@ -1,7 +1,6 @@
 // Visual check: every page and state at a phone and a laptop size, light and dark, saved as PNGs for
 // a person to look at; and, measured, no horizontal scrolling anywhere (the 375 px phone included).
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { describe, it } from "vitest";
 import { SCREENSHOT_DIR } from "./config";
 import {
@@ -10,27 +9,21 @@ import {
   expectPath,
   fillLogin,
   headerButton,
+  horizontalOverflow,
   logIn,
   mainButton,
   newUser,
   postFormOverHttp,
   register,
   runAxe,
+  SCHEMES,
+  settleColourScheme,
+  VIEWPORTS,
   visit,
   waitForHydration,
 } from "./support";
 
 const chromium = connectBrowser();
-
-const VIEWPORTS = [
-  { width: 375, height: 812 },
-  { width: 1280, height: 800 },
-];
-const SCHEMES = ["light", "dark"] as const;
-
-async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-}
 
 describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
   it("every page and state, light and dark, without horizontal scroll; screenshots saved", async () => {
@@ -41,16 +34,7 @@ describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
     /** Each state is reached once and shot in both schemes (prefers-color-scheme is switched in place). */
     async function capture(state: string) {
       for (const colorScheme of SCHEMES) {
-        await page.emulateMedia({ colorScheme });
-        // Colours ease over 0.15 s when the scheme flips; measure the settled page.
-        await page.evaluate(() =>
-          Promise.all(
-            document
-              .getAnimations()
-              .filter((animation) => animation instanceof CSSTransition)
-              .map((animation) => animation.finished),
-          ),
-        );
+        await settleColourScheme(page, colorScheme);
         expect(await horizontalOverflow(page), `${state} scrolls sideways at ${viewport.width} px`).toBeLessThanOrEqual(
           0,
         );
