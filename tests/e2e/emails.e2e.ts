@@ -3,26 +3,20 @@
 // binding wrote (tests/e2e/mail.ts), and renders it in Chromium at a phone's and a laptop's width,
 // light and dark (the templates switch colours under prefers-color-scheme): a screenshot of each,
 // no sideways scroll, axe's contrast rule in both schemes.
-import { join } from "node:path";
 import { describe, it } from "vitest";
 import { onLocalhost, withAuthenticator } from "./authenticator";
-import { SCREENSHOT_DIR } from "./config";
 import { waitForHtmlPart, waitForLink } from "./mail";
 import {
   connectBrowser,
   expect,
   expectPath,
   flash,
-  horizontalOverflow,
   logIn,
   mainButton,
   newUser,
   postFormOverHttp,
   registerOverHttp,
-  runAxe,
-  SCHEMES,
-  settleColourScheme,
-  VIEWPORTS,
+  shootAtEverySize,
   visit,
   waitForHydration,
 } from "./support";
@@ -92,20 +86,10 @@ describe("the emails' HTML parts in Chromium", () => {
       const html = await waitForHtmlPart(to, subject);
       // The templates say they support both schemes; each shot below proves it renders in both.
       expect(html).toContain('<meta name="color-scheme" content="light dark">');
-      for (const viewport of VIEWPORTS) {
-        await viewer.setViewportSize(viewport);
-        await viewer.setContent(html);
-        for (const scheme of SCHEMES) {
-          await settleColourScheme(viewer, scheme);
-          const size = `${viewport.width}x${viewport.height}-${scheme}`;
-          if ((await horizontalOverflow(viewer)) > 0) problems.push(`${slug}: scrolls sideways at ${size}`);
-          for (const v of (await runAxe(viewer, ["color-contrast"])).violations)
-            problems.push(`${slug}, ${size}: ${v.id} at ${v.targets.join(", ")}`);
-          const path = join(SCREENSHOT_DIR, `email-${slug}-${size}.png`);
-          await viewer.screenshot({ path, fullPage: true, animations: "disabled" });
-          saved.push(path);
-        }
-      }
+      await viewer.setContent(html);
+      const shots = await shootAtEverySize(viewer, `email-${slug}`);
+      saved.push(...shots.saved);
+      problems.push(...shots.problems);
     }
     expect(problems).toEqual([]);
     expect(saved).toHaveLength(emails.length * 4);

@@ -3,11 +3,9 @@
 // /account/passkeys/, log out, sign in with the button, sign in through autofill (conditional UI),
 // confirm it's you with it, remove it, and see a sign-in with it refused. Then axe and screenshots
 // of the pages' states, the passkeys page at a phone's and a laptop's width in both colour schemes.
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, it } from "vitest";
 import { onLocalhost, withAuthenticator } from "./authenticator";
-import { SCREENSHOT_DIR } from "./config";
 import {
   connectBrowser,
   controlsWithoutVisibleLabel,
@@ -15,15 +13,12 @@ import {
   expectPath,
   flash,
   headerButton,
-  horizontalOverflow,
   logIn,
   newUser,
   queryD1,
   registerOverHttp,
   runAxe,
-  SCHEMES,
-  settleColourScheme,
-  VIEWPORTS,
+  shootAtEverySize,
   visit,
   waitForHydration,
   watchConsole,
@@ -150,21 +145,9 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
         problems.push(`${state}: ${v.id} ${v.help} at ${v.targets.join(", ")}`);
       for (const control of await controlsWithoutVisibleLabel(page)) problems.push(`${state}: no label for ${control}`);
       // At a phone's and a laptop's width, light and dark: no sideways scroll, axe's contrast rule, a screenshot.
-      for (const viewport of VIEWPORTS) {
-        await page.setViewportSize(viewport);
-        for (const scheme of SCHEMES) {
-          await settleColourScheme(page, scheme);
-          const size = `${viewport.width}x${viewport.height}-${scheme}`;
-          if ((await horizontalOverflow(page)) > 0) problems.push(`${state}: scrolls sideways at ${size}`);
-          for (const v of (await runAxe(page, ["color-contrast"])).violations)
-            problems.push(`${state}, ${size}: ${v.id} at ${v.targets.join(", ")}`);
-          const path = join(SCREENSHOT_DIR, `passkeys-${state}-${size}.png`);
-          await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
-          saved.push(path);
-        }
-      }
-      await settleColourScheme(page, "light");
-      await page.setViewportSize(VIEWPORTS[1]);
+      const shots = await shootAtEverySize(page, `passkeys-${state}`);
+      saved.push(...shots.saved);
+      problems.push(...shots.problems);
     };
     await visit(page, "/login/");
     await waitForHydration(page);

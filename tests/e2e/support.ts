@@ -3,6 +3,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import {
   type Browser,
@@ -14,6 +15,7 @@ import {
   type Request,
 } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
+import { SCREENSHOT_DIR } from "./config";
 
 export const baseURL = inject("baseURL");
 export const PASSWORD = "correct horse battery";
@@ -323,6 +325,31 @@ export const VIEWPORTS = [
   { width: 1280, height: 800 },
 ] as const;
 export const SCHEMES = ["light", "dark"] as const;
+
+/**
+ * The page as it stands, at 375 and 1280 px wide, light and dark: a full-page screenshot of each
+ * (`<name>-<width>x<height>-<scheme>.png` in SCREENSHOT_DIR), and what is wrong at each (sideways
+ * scroll, axe's contrast rule). Leaves the page light, at the laptop size.
+ */
+export async function shootAtEverySize(page: Page, name: string): Promise<{ saved: string[]; problems: string[] }> {
+  const saved: string[] = [];
+  const problems: string[] = [];
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize(viewport);
+    for (const scheme of SCHEMES) {
+      await settleColourScheme(page, scheme);
+      const size = `${viewport.width}x${viewport.height}-${scheme}`;
+      if ((await horizontalOverflow(page)) > 0) problems.push(`${name}: scrolls sideways at ${size}`);
+      for (const v of (await runAxe(page, ["color-contrast"])).violations)
+        problems.push(`${name}, ${size}: ${v.id} at ${v.targets.join(", ")}`);
+      const path = join(SCREENSHOT_DIR, `${name}-${size}.png`);
+      await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
+      saved.push(path);
+    }
+  }
+  await settleColourScheme(page, "light");
+  return { saved, problems };
+}
 
 // ---------- axe ----------
 
