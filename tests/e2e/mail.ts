@@ -43,12 +43,15 @@ export function waitForResetLink(address: string, after = 0, timeoutMs = 15_000)
   return waitForLink(address, RESET_LINK, after, timeoutMs);
 }
 
-/** Waits until more than `after` links matching `pattern` have been sent to `address`; returns the newest. */
+/**
+ * Waits until more than `after` messages with a link matching `pattern` have been sent to `address`;
+ * returns the newest link. (A message counts once, though its text and HTML parts both carry it.)
+ */
 export async function waitForLink(address: string, pattern: RegExp, after = 0, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const links = messagesTo(address)
-      .flatMap((message) => message.parts.map((part) => pattern.exec(part)?.[0]))
+      .map((message) => message.parts.map((part) => pattern.exec(part)?.[0]).find((link) => link !== undefined))
       .filter((link): link is string => link !== undefined);
     if (links.length > after) return links.at(-1) ?? "";
     await new Promise((resolve) => setTimeout(resolve, 200));
