@@ -82,7 +82,8 @@ describe("npm run users:unconfirmed", () => {
     const again = unconfirmed(["--older-than", String(DAYS), "--delete", "--yes"]);
     expect(again.status, again.out).toBe(0);
     expect(again.out).toContain("nothing to delete");
-  });
+    // Each run starts wrangler (several seconds on a busy machine); the test makes seven.
+  }, 240_000);
 
   it("refuses bad arguments with the usage line, and --delete without --older-than", () => {
     for (const args of [["--older-than"], ["--older-than", "soon"], ["--older-than", "-3"], ["--frobnicate"]]) {
@@ -93,5 +94,5 @@ describe("npm run users:unconfirmed", () => {
     const unbounded = unconfirmed(["--delete", "--yes"]);
     expect(unbounded.status).toBe(2);
     expect(unbounded.out).toContain("--delete needs --older-than DAYS");
-  });
+  }, 120_000);
 });
