@@ -15,6 +15,7 @@ import { hashPassword, verifyDummyPassword, verifyStoredPassword } from "~/passw
 import { isBreachedPassword } from "~/passwords/pwned-passwords.server";
 import { describeStoredHash } from "~/passwords/stored-hash.server";
 import { safeRedirect } from "~/safe-redirect";
+import { beginSecondStep } from "~/two-factor/sign-in.server";
 import type { LoginForm, RegisterForm } from "~/validation";
 
 const { users, sessions } = schema;
@@ -177,8 +178,8 @@ export type LoginResult =
  * the anonymous cookie's contents never become authenticated). The check is counted by the throttle
  * BEFORE it runs, in the same round trip (on the primary) that reads the user; a full bucket means no
  * verification at all. Unknown emails cost one dummy verification, so both kinds of failure take
- * about the same time. Two D1 round trips for a success (this read, completeSignIn's write), one
- * for a failure.
+ * about the same time. Two D1 round trips for a success (this read, completeSignIn's write, or for
+ * an account with two-step verification the pending sign-in's write), one for a failure.
  */
 export async function logIn(request: Request, context: AppLoadContext, credentials: LoginForm): Promise<LoginResult> {
   const { env } = context.cloudflare;
@@ -188,7 +189,12 @@ export async function logIn(request: Request, context: AppLoadContext, credentia
   const [counted, [user]] = await db.batch([
     countCheck(db, key, now),
     db
-      .select({ id: users.id, passwordHash: users.passwordHash, generation: users.credentialGeneration })
+      .select({
+        id: users.id,
+        passwordHash: users.passwordHash,
+        generation: users.credentialGeneration,
+        twoFactorOn: sql<number>`${users.totpSecret} is not null`.as("two_factor_on"),
+      })
       .from(users)
       .where(eq(users.email, credentials.email))
       .limit(1),
@@ -213,17 +219,20 @@ export async function logIn(request: Request, context: AppLoadContext, credentia
   // the user is signed in and sent to change it.
   const breached =
     describeStoredHash(user.passwordHash).kind === "werkzeug" && (await isBreachedPassword(credentials.password, env));
-  const response = await completeSignIn(request, context, {
+  const signIn = {
     userId: user.id,
     email: credentials.email,
     generation: user.generation,
     remember: credentials.remember_me,
     next: breached ? "/account/password/" : credentials.next,
-    ...(breached ? { flash: { kind: "error", text: serverMessages.changeBreachedPassword } } : {}),
-    method: "password",
+    ...(breached ? { flash: { kind: "error", text: serverMessages.changeBreachedPassword } as const } : {}),
     // Old argon2 parameters or a hash imported from the Flask site: replaced in the same write.
     ...(check.upgrade ? { rehash: hashPassword(credentials.password) } : {}),
-  });
+  };
+  // Two-step verification on: no session yet, a pending sign-in and the code page (one more round trip).
+  const response = user.twoFactorOn
+    ? await beginSecondStep(request, context, signIn)
+    : await completeSignIn(request, context, { ...signIn, method: "password" });
   return { ok: true, response };
 }
 

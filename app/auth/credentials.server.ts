@@ -9,7 +9,7 @@
 // id with the new generation and confirmed now), every reset link and pending two-step sign-in goes,
 // and the account's throttle buckets are cleared. The notice email is the caller's (it names what changed).
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { and, eq, exists, ne, sql } from "drizzle-orm";
+import { and, eq, exists, ne, type SQL, sql } from "drizzle-orm";
 import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { accountKeyFor, clearAccountChecks } from "~/auth/throttle.server";
 import { dropTokens } from "~/auth/tokens.server";
@@ -38,24 +38,30 @@ export type CredentialChange = {
    * one and lost (its checks now stale) writes nothing. Operators' changes omit it.
    */
   ifGeneration?: number;
+  /**
+   * A further condition on the account's row as the caller read it (e.g. "two-step verification still
+   * on"), held like `ifGeneration`: when it no longer holds, nothing is written.
+   */
+  onlyIf?: SQL;
 };
 
 /**
  * The change as unexecuted statements, in order, for one batch. The operator scripts render the same
- * statements to SQL (scripts/lib/credential-change.ts), so no caller re-implements a part of it.
+ * statements to SQL (scripts/lib/statements.ts), so no caller re-implements a part of it.
  * The LAST statement returns the account's new generation (no row: no such account, or with
- * `ifGeneration`, another change came first). Every statement before it holds only while the
- * account is still at that generation, and it comes last because it moves the generation on: a batch
+ * `ifGeneration` or `onlyIf`, another change came first). Every statement before it holds only while
+ * the account is still at that generation (and `onlyIf` holds), and it comes last because it moves the generation on: a batch
  * is one transaction, so either all of them apply or none does.
  */
 export async function credentialChangeStatements(db: Db, change: CredentialChange, now: Date) {
-  const { userId, keepSession, ifGeneration } = change;
-  const account =
-    ifGeneration === undefined
-      ? eq(users.id, userId)
-      : and(eq(users.id, userId), eq(users.credentialGeneration, ifGeneration));
-  const stillCurrent =
-    ifGeneration === undefined ? undefined : exists(db.select({ one: sql`1` }).from(users).where(account));
+  const { userId, keepSession, ifGeneration, onlyIf } = change;
+  const guarded = ifGeneration !== undefined || onlyIf !== undefined;
+  const account = and(
+    eq(users.id, userId),
+    ifGeneration === undefined ? undefined : eq(users.credentialGeneration, ifGeneration),
+    onlyIf,
+  );
+  const stillCurrent = guarded ? exists(db.select({ one: sql`1` }).from(users).where(account)) : undefined;
   const ofUser = and(eq(sessions.userId, userId), stillCurrent);
   return [
     db.delete(sessions).where(keepSession ? and(ofUser, ne(sessions.id, keepSession.id)) : ofUser),

@@ -17,6 +17,11 @@ type SessionData = {
   rememberUntil?: number;
   /** D1 bookmark of the last request that wrote this cookie: the next reads start there (db.server.ts). */
   bookmark?: string;
+  /**
+   * A sign-in waiting for its second step (app/two-factor/sign-in.server.ts): the token whose hash
+   * is the `tokens` row, and the account's address sealed (the throttle is keyed by it; never readable here).
+   */
+  pendingSignIn?: { token: string; account: string };
 };
 type FlashData = { flash: Flash };
 
@@ -105,15 +110,15 @@ export async function newAnonymousCookie(request: Request, context: AppLoadConte
   return commitCookie(storage, session, context);
 }
 
-/** The signed-in browser's cookie with a new token (its session renamed in D1) and a flash message. */
+/** The signed-in browser's cookie with a new token (its session renamed in D1), and a flash message when given. */
 export async function rotatedCookie(
   request: Request,
   context: AppLoadContext,
   token: string,
-  flash: Flash,
+  flash?: Flash,
 ): Promise<string> {
   const { session, commit } = await getCookieSession(request, context);
   session.set("token", token);
-  session.flash("flash", flash);
+  if (flash) session.flash("flash", flash);
   return commit();
 }

@@ -89,7 +89,7 @@ export function issueToken(
 }
 
 /** SQL true while the token `hash` of `purpose` (or one of them) is live: stored, unexpired, and of its user's current generation. */
-function live(purpose: TokenPurpose | readonly TokenPurpose[], hash: string, now: Date): SQL {
+export function live(purpose: TokenPurpose | readonly TokenPurpose[], hash: string, now: Date): SQL {
   return and(
     eq(tokens.id, hash),
     typeof purpose === "string" ? eq(tokens.purpose, purpose) : inArray(tokens.purpose, [...purpose]),
@@ -112,13 +112,13 @@ export function whileLive(db: Db, purpose: TokenPurpose, hash: string, now = new
 }
 
 /**
- * Spends the token: one DELETE of the row only while it is live, returning its user and data.
- * Of two requests spending one token at once, exactly one gets a row back.
+ * Spends the token: one DELETE of the row only while it is live (and `onlyIf` holds), returning its
+ * user and data. Of two requests spending one token at once, exactly one gets a row back.
  */
-export function spendToken(db: Db, purpose: TokenPurpose, hash: string, now = new Date()) {
+export function spendToken(db: Db, purpose: TokenPurpose, hash: string, now = new Date(), onlyIf?: SQL) {
   return db
     .delete(tokens)
-    .where(live(purpose, hash, now))
+    .where(and(live(purpose, hash, now), onlyIf))
     .returning({ userId: tokens.userId, data: tokens.data, generation: tokens.credentialGeneration });
 }
 

@@ -23,6 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     emailConfirmed: user.emailConfirmedAt !== null,
     firstName: user.firstName,
     lastName: user.lastName,
+    twoFactorOn: user.twoFactorOn,
     devices: await listDevices(context, user),
   };
 }
@@ -65,6 +66,12 @@ export default function Account() {
       </section>
 
       <LinkSection id="password" title="Password" to="/account/password/" label="Change password" />
+      <LinkSection
+        id="two-factor"
+        title="Two-step verification"
+        to="/account/two-factor/"
+        label={account.twoFactorOn ? "Manage two-step verification" : "Turn on two-step verification"}
+      />
       <LinkSection id="passkeys" title="Passkeys" to="/account/passkeys/" label="Manage passkeys" />
       <section className="account-section" aria-labelledby="devices-title">
         <h2 id="devices-title">Signed-in devices</h2>

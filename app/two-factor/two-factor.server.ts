@@ -2,7 +2,7 @@
 // codes. Secrets are sealed (AES-256-GCM, key from TOTP_SECRET, bound to the user id) so a copy of
 // the database alone reveals none, and a sealed secret moved to another user doesn't open.
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, eq, isNull, lt, or, type SQL } from "drizzle-orm";
 import { seal, unseal } from "~/crypto/seal.server";
 import type { Db } from "~/database/db.server";
 import { getDb, schema } from "~/database/db.server";
@@ -46,8 +46,6 @@ export async function acceptTotpCode(
   typed: string,
   now = new Date(),
 ): Promise<boolean> {
-  const code = normaliseTotpCode(typed);
-  if (!code) return false;
   const db = getDb(context);
   const row = await db
     .select({ sealed: users.totpSecret, lastStep: users.totpLastStep })
@@ -55,35 +53,51 @@ export async function acceptTotpCode(
     .where(eq(users.id, userId))
     .get();
   if (!row?.sealed) return false;
-  return acceptStep(db, context.cloudflare.env, userId, row, code, now);
+  const match = await matchCode(context.cloudflare.env, userId, row.sealed, typed, row.lastStep, now);
+  if (!match) return false;
+  const won = await spendStep(db, userId, match);
+  return won.length === 1;
 }
 
-/** The step check and its conditional write, for callers that have already read the sealed secret and last step. */
-export async function acceptStep(
-  db: Db,
+/** A code that matched: its step, the sealed secret it matched, and that secret sealed afresh when its key is no longer the current one. */
+export type CodeMatch = { step: number; sealed: string; resealed: string | null };
+
+/**
+ * Whether `typed` is the code of the current step or one either side, later than `lastStep`, for the
+ * sealed secret (set up or in use); null when it is not. No D1: the caller read the secret and
+ * writes the step (spendStep) in batches of its own.
+ */
+export async function matchCode(
   env: Env,
   userId: number,
-  row: { sealed: string | null; lastStep: number | null },
-  code: string,
+  sealed: string,
+  typed: string,
+  lastStep: number | null,
   now: Date,
-): Promise<boolean> {
-  if (!row.sealed) return false;
-  const opened = await openTotpSecret(env, userId, row.sealed);
-  if (!opened) return false;
-  const step = await matchingStep(opened.secret, code, now, row.lastStep);
-  if (step === null) return false;
-  const resealed = opened.stale ? { totpSecret: await sealTotpSecret(env, userId, opened.secret) } : {};
-  const won = await db
+): Promise<CodeMatch | null> {
+  const code = normaliseTotpCode(typed);
+  const opened = code ? await openTotpSecret(env, userId, sealed) : null;
+  if (!code || !opened) return null;
+  const step = await matchingStep(opened.secret, code, now, lastStep);
+  if (step === null) return null;
+  return { step, sealed, resealed: opened.stale ? await sealTotpSecret(env, userId, opened.secret) : null };
+}
+
+/** SQL true while the account still has the matched secret in use and the matched step is later than its last accepted one. */
+export function stepIsFresh(userId: number, match: CodeMatch): SQL {
+  return and(
+    eq(users.id, userId),
+    // Still the secret that was checked (not turned off or replaced meanwhile).
+    eq(users.totpSecret, match.sealed),
+    or(isNull(users.totpLastStep), lt(users.totpLastStep, match.step)),
+  ) as SQL;
+}
+
+/** Records the matched step as used (unexecuted): it applies only while stepIsFresh, so a step is accepted once. */
+export function spendStep(db: Db, userId: number, match: CodeMatch) {
+  return db
     .update(users)
-    .set({ totpLastStep: step, ...resealed })
-    .where(
-      and(
-        eq(users.id, userId),
-        // Still the secret that was checked (not turned off or replaced meanwhile).
-        eq(users.totpSecret, row.sealed),
-        or(isNull(users.totpLastStep), lt(users.totpLastStep, step)),
-      ),
-    )
+    .set({ totpLastStep: match.step, ...(match.resealed ? { totpSecret: match.resealed } : {}) })
+    .where(stepIsFresh(userId, match))
     .returning({ id: users.id });
-  return won.length === 1;
 }

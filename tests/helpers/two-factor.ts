@@ -3,6 +3,8 @@
 import { env } from "cloudflare:workers";
 import { createHmac } from "node:crypto";
 import { sealTotpSecret } from "~/two-factor/two-factor.server";
+import { TestBrowser } from "./browser";
+import { select } from "./html";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -30,4 +32,51 @@ export async function turnOnInDatabase(userId: number, secret = "JBSWY3DPEHPK3PX
     .bind(await sealTotpSecret(env, userId, secret), userId)
     .run();
   return secret;
+}
+
+/** The set-up secret as /account/two-factor/ shows it for typing in (spaces, if any, removed). */
+export async function secretOnPage(html: string): Promise<string> {
+  const secret = (await select(html, "code.secret"))[0]?.text.replace(/\s/g, "");
+  if (!secret) throw new Error("no secret on the page");
+  return secret;
+}
+
+/** The recovery codes an answer shows, each in its own <code>. */
+export async function codesOnPage(html: string): Promise<string[]> {
+  return (await select(html, "main ol.recovery-codes code")).map((code) => code.text);
+}
+
+/**
+ * Turns two-step verification on through the page, as its owner would (the browser must be signed in
+ * and confirmed): reads the secret, posts its current code. Returns the secret and the recovery codes.
+ */
+export async function turnOnThroughPage(browser: TestBrowser): Promise<{ secret: string; codes: string[] }> {
+  const { html } = await browser.get("/account/two-factor/");
+  const secret = await secretOnPage(html);
+  const { response, html: answer } = await browser.post("/account/two-factor/", {
+    intent: "enable",
+    code: codeFor(secret),
+  });
+  if (response.status !== 200) throw new Error(`turning on answered ${response.status}`);
+  return { secret, codes: await codesOnPage(answer) };
+}
+
+/** A 6-digit code that is none of `secret`'s accepted ones (this step and one either side). */
+export function wrongCodeFor(secret: string): string {
+  const taken = new Set([-1, 0, 1].map((offset) => codeFor(secret, offset)));
+  let candidate = 123456;
+  while (taken.has(String(candidate).padStart(6, "0"))) candidate += 1;
+  return String(candidate).padStart(6, "0");
+}
+
+/** A new browser signed in through the login form and the code page. */
+export async function signInWithCode(credentials: { email: string; password: string }, code: string) {
+  const browser = new TestBrowser();
+  await browser.get("/login/");
+  const login = await browser.post("/login/", credentials);
+  if (login.response.headers.get("Location") !== "/login/two-factor/") throw new Error("no second step asked");
+  await browser.get("/login/two-factor/");
+  const { response } = await browser.post("/login/two-factor/", { code });
+  if (response.status !== 303) throw new Error(`the code step answered ${response.status}`);
+  return browser;
 }

@@ -1,0 +1,90 @@
+// /login/two-factor/ (docs/product.md "Signing in with two-step verification"): the second step of a
+// password login for an account with two-step verification on. Only with this browser's live pending
+// sign-in; without one (none, expired, used), 303 to /login/.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
+import { Form, Link, useActionData } from "@remix-run/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import * as z from "zod/v4-mini";
+import { requireAnonymous } from "~/auth/auth.server";
+import { CodeField, Field, FormError } from "~/components/fields";
+import { usePendingSubmit } from "~/components/use-pending-submit";
+import { submitForm } from "~/http/form-action.server";
+import { keepRetryAfter } from "~/http/rate-limit.server";
+import { messages, pageMeta, serverMessages } from "~/messages";
+import { finishSecondStep, hasPendingSignIn, toLoginPage } from "~/two-factor/sign-in.server";
+
+export const meta = pageMeta("Two-step verification");
+
+export const headers = keepRetryAfter;
+
+const PAGE = "/login/two-factor/";
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireAnonymous(request, context);
+  if (!(await hasPendingSignIn(request, context))) throw await toLoginPage(request, context);
+  return null;
+}
+
+// Two forms post here: the code's ("Verify") and the recovery code's ("Use recovery code").
+const SecondStepForm = z.object({ code: z.optional(z.string()), recovery_code: z.optional(z.string()) });
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  await requireAnonymous(request, context);
+  // One-time codes: nothing typed comes back.
+  const submission = await submitForm(request, context, { schema: SecondStepForm, ipLimit: "refuse" });
+  if (!submission.ok) return submission.reply;
+  const { code, recovery_code } = submission.data;
+  const field = code === undefined && recovery_code !== undefined ? "recovery_code" : "code";
+  if (!(field === "code" ? code : recovery_code)?.trim()) {
+    return submission.reject({
+      [field]: field === "code" ? messages.codeRequired : serverMessages.recoveryCodeRequired,
+    });
+  }
+  const result = await finishSecondStep(request, context, field === "code" ? { code } : { recovery_code });
+  if (result.ok) throw result.response;
+  if (result.reason === "expired") throw await toLoginPage(request, context);
+  if (result.reason === "locked") return submission.tooManyAttempts(result.retryAfterMinutes);
+  return submission.reject({ [field]: serverMessages.codeWrong });
+}
+
+export default function SecondStep() {
+  const result = useActionData<typeof action>();
+  const errors = result?.errors ?? {};
+  const submitting = usePendingSubmit(PAGE);
+  return (
+    <section className="card" aria-labelledby="second-step-title">
+      <h1 id="second-step-title">Two-step verification</h1>
+      <p>Enter the code from your authenticator app.</p>
+      <FormError error={errors.form} />
+      <Form method="post" action={PAGE} noValidate>
+        <AuthenticityTokenInput />
+        <CodeField error={errors.code} />
+        <button type="submit" className="button block" disabled={submitting}>
+          Verify
+        </button>
+      </Form>
+      <section className="account-section" aria-labelledby="recovery-title">
+        <h2 id="recovery-title">Lost your phone?</h2>
+        <p className="muted">Type one of the recovery codes you saved when you turned two-step verification on.</p>
+        <Form method="post" action={PAGE} noValidate>
+          <AuthenticityTokenInput />
+          <Field
+            label="Recovery code"
+            name="recovery_code"
+            autoComplete="off"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            error={errors.recovery_code}
+          />
+          <button type="submit" className="button secondary block" disabled={submitting}>
+            Use recovery code
+          </button>
+        </Form>
+      </section>
+      <p className="card-footer">
+        <Link to="/login/">Back to log in</Link>
+      </p>
+    </section>
+  );
+}
