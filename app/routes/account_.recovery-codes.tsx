@@ -3,11 +3,11 @@
 // A GET (a reload, a bookmark) offers the button again: codes once shown are never shown again.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
-import { Form, Link, useActionData } from "@remix-run/react";
-import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { useActionData } from "@remix-run/react";
 import { requireConfirmedUser } from "~/auth/confirm.server";
+import { Card } from "~/components/card";
+import { PostForm, usePostForm } from "~/components/post-form";
 import { RecoveryCodes } from "~/components/recovery-codes";
-import { usePendingSubmit } from "~/components/use-pending-submit";
 import { submitForm } from "~/http/form-action.server";
 import { pageMeta } from "~/messages";
 import { renewRecoveryCodes } from "~/two-factor/settings.server";
@@ -34,21 +34,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function NewRecoveryCodes() {
   const result = useActionData<typeof action>();
-  const submitting = usePendingSubmit(PAGE);
+  const form = usePostForm(PAGE, EmptyFormSchema);
   if (result && "codes" in result) return <RecoveryCodes codes={result.codes} />;
   return (
-    <section className="card" aria-labelledby="recovery-codes-title">
-      <h1 id="recovery-codes-title">Recovery codes</h1>
+    <Card
+      id="new-codes"
+      title="Recovery codes"
+      footer={{ to: TWO_FACTOR_PAGE, label: "Back to two-step verification" }}
+    >
       <p>Recovery codes are shown only once. New ones replace every code you have now.</p>
-      <Form method="post" action={PAGE}>
-        <AuthenticityTokenInput />
-        <button type="submit" className="button" disabled={submitting}>
-          Get new recovery codes
-        </button>
-      </Form>
-      <p className="card-footer">
-        <Link to={TWO_FACTOR_PAGE}>Back to two-step verification</Link>
-      </p>
-    </section>
+      <PostForm form={form} submit="Get new recovery codes" pending="Making new codes…" buttonClass="button">
+        {null}
+      </PostForm>
+    </Card>
   );
 }

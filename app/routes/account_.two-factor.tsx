@@ -3,19 +3,20 @@
 // ten recovery codes once. On: how many recovery codes are left, "Get new recovery codes" and "Turn off".
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { data, redirect } from "@remix-run/cloudflare";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import * as z from "zod/v4-mini";
 import { requireConfirmedUser } from "~/auth/confirm.server";
 import { rotatedCookie } from "~/auth/session-cookie.server";
+import { backToAccount, Card } from "~/components/card";
 import { CodeField, FormError } from "~/components/fields";
+import { PostForm, usePostForm } from "~/components/post-form";
 import { RecoveryCodes } from "~/components/recovery-codes";
-import { usePendingSubmit } from "~/components/use-pending-submit";
 import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import type { Flash } from "~/messages";
 import { messages, pageMeta, serverMessages } from "~/messages";
 import { turnOff, turnOn, twoFactorSettings } from "~/two-factor/settings.server";
+import { EmptyFormSchema } from "~/validation";
 
 export const meta = pageMeta("Two-step verification");
 
@@ -28,7 +29,15 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return twoFactorSettings(context, user);
 }
 
-const TwoFactorForm = z.object({ intent: z.enum(["enable", "disable"]), code: z.optional(z.string()) });
+// Turning on needs a code; turning off is the button alone. Checked on the server only: the
+// browser's own checks would add to the JS every page shares (its zod parts and messages).
+const TwoFactorForm = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("enable"),
+    code: z.string({ error: messages.codeRequired }).check(z.trim(), z.minLength(1, messages.codeRequired)),
+  }),
+  z.object({ intent: z.literal("disable") }),
+]);
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireConfirmedUser(request, context);
@@ -43,9 +52,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (!cookie) throw redirect("/account/", 303);
     throw redirect("/account/", { status: 303, headers: { "Set-Cookie": cookie } });
   }
-  const code = submission.data.code ?? "";
-  if (!code.trim()) return submission.reject({ code: messages.codeRequired });
-  const result = await turnOn(request, context, user, code);
+  const result = await turnOn(request, context, user, submission.data.code);
   if (result.ok) {
     const cookie = await rotatedCookie(request, context, result.token);
     return data({ errors: {}, values: {}, codes: result.codes }, { headers: { "Set-Cookie": cookie } });
@@ -58,13 +65,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function TwoFactor() {
   const settings = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const submitting = usePendingSubmit(PAGE);
-  const renewing = usePendingSubmit("/account/recovery-codes/");
+  const enable = usePostForm(PAGE, EmptyFormSchema, result?.errors);
+  const disable = usePostForm(PAGE, EmptyFormSchema);
+  const renew = usePostForm("/account/recovery-codes/", EmptyFormSchema);
   if (result && "codes" in result) return <RecoveryCodes codes={result.codes} />;
-  const errors = result?.errors ?? {};
   return (
-    <section className="card wide" aria-labelledby="two-factor-title">
-      <h1 id="two-factor-title">Two-step verification</h1>
+    <Card id="two-factor" title="Two-step verification" width="wide" footer={backToAccount}>
       {settings.on ? (
         <>
           <p>
@@ -74,23 +80,21 @@ export default function TwoFactor() {
           <section className="account-section" aria-labelledby="codes-left-title">
             <h2 id="codes-left-title">Recovery codes</h2>
             <p>Recovery codes left: {settings.codesLeft}</p>
-            <Form method="post" action="/account/recovery-codes/">
-              <AuthenticityTokenInput />
-              <button type="submit" className="button secondary" disabled={renewing}>
-                Get new recovery codes
-              </button>
-            </Form>
+            <PostForm
+              form={renew}
+              submit="Get new recovery codes"
+              pending="Making new codes…"
+              buttonClass="button secondary"
+            >
+              {null}
+            </PostForm>
           </section>
           <section className="account-section" aria-labelledby="turn-off-title">
             <h2 id="turn-off-title">Turn off</h2>
             <p className="muted">Your password alone will sign in to your account again.</p>
-            <Form method="post" action={PAGE}>
-              <AuthenticityTokenInput />
+            <PostForm form={disable} submit="Turn off" pending="Turning off…" buttonClass="button danger">
               <input type="hidden" name="intent" value="disable" />
-              <button type="submit" className="button danger" disabled={submitting}>
-                Turn off
-              </button>
-            </Form>
+            </PostForm>
           </section>
         </>
       ) : (
@@ -99,7 +103,7 @@ export default function TwoFactor() {
             <strong>Two-step verification is off.</strong> Turn it on and signing in will also ask for a code from an
             authenticator app on your phone, so a stolen password alone is not enough.
           </p>
-          <FormError error={errors.form} />
+          <FormError error={enable.errors.form} />
           <ol className="set-up-steps">
             <li>
               <p>Scan this QR code with your authenticator app:</p>
@@ -123,21 +127,14 @@ export default function TwoFactor() {
             </li>
             <li>
               <p>Type the 6-digit code the app shows:</p>
-              <Form method="post" action={PAGE} noValidate>
-                <AuthenticityTokenInput />
+              <PostForm form={enable} submit="Turn on" pending="Turning on…" buttonClass="button">
                 <input type="hidden" name="intent" value="enable" />
-                <CodeField error={errors.code} />
-                <button type="submit" className="button" disabled={submitting}>
-                  Turn on
-                </button>
-              </Form>
+                <CodeField error={enable.errors.code} />
+              </PostForm>
             </li>
           </ol>
         </>
       )}
-      <p className="card-footer">
-        <Link to="/account/">Back to your account</Link>
-      </p>
-    </section>
+    </Card>
   );
 }

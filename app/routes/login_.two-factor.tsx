@@ -2,31 +2,32 @@
 // password login for an account with two-step verification on. Only with this browser's live pending
 // sign-in; without one (none, expired, used), 303 to /login/.
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
-import { Form, Link, useActionData } from "@remix-run/react";
-import { AuthenticityTokenInput } from "remix-utils/csrf/react";
+import { useActionData } from "@remix-run/react";
 import * as z from "zod/v4-mini";
 import { requireAnonymous } from "~/auth/auth.server";
+import { Card } from "~/components/card";
 import { CodeField, Field, FormError } from "~/components/fields";
-import { usePendingSubmit } from "~/components/use-pending-submit";
+import { PostForm, usePostForm } from "~/components/post-form";
 import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta, serverMessages } from "~/messages";
 import { finishSecondStep, hasPendingSignIn, toLoginPage } from "~/two-factor/sign-in.server";
+import { EmptyFormSchema } from "~/validation";
 
 export const meta = pageMeta("Two-step verification");
 
 export const headers = keepRetryAfter;
 
 const PAGE = "/login/two-factor/";
+// Two forms post here: the code's ("Verify") and the recovery code's ("Use recovery code"). Checked on
+// the server only: the browser's own checks would add to the JS every page shares (zod, messages).
+const SecondStepForm = z.object({ code: z.optional(z.string()), recovery_code: z.optional(z.string()) });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireAnonymous(request, context);
   if (!(await hasPendingSignIn(request, context))) throw await toLoginPage(request, context);
   return null;
 }
-
-// Two forms post here: the code's ("Verify") and the recovery code's ("Use recovery code").
-const SecondStepForm = z.object({ code: z.optional(z.string()), recovery_code: z.optional(z.string()) });
 
 export async function action({ request, context }: ActionFunctionArgs) {
   await requireAnonymous(request, context);
@@ -49,25 +50,24 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function SecondStep() {
   const result = useActionData<typeof action>();
-  const errors = result?.errors ?? {};
-  const submitting = usePendingSubmit(PAGE);
+  const codeForm = usePostForm(PAGE, EmptyFormSchema, result?.errors);
+  const recoveryForm = usePostForm(PAGE, EmptyFormSchema, result?.errors);
   return (
-    <section className="card" aria-labelledby="second-step-title">
-      <h1 id="second-step-title">Two-step verification</h1>
+    <Card id="second-step" title="Two-step verification" footer={{ to: "/login/", label: "Back to log in" }}>
       <p>Enter the code from your authenticator app.</p>
-      <FormError error={errors.form} />
-      <Form method="post" action={PAGE} noValidate>
-        <AuthenticityTokenInput />
-        <CodeField error={errors.code} />
-        <button type="submit" className="button block" disabled={submitting}>
-          Verify
-        </button>
-      </Form>
+      <FormError error={result?.errors.form} />
+      <PostForm form={codeForm} submit="Verify" pending="Verifying…">
+        <CodeField error={codeForm.errors.code} />
+      </PostForm>
       <section className="account-section" aria-labelledby="recovery-title">
         <h2 id="recovery-title">Lost your phone?</h2>
         <p className="muted">Type one of the recovery codes you saved when you turned two-step verification on.</p>
-        <Form method="post" action={PAGE} noValidate>
-          <AuthenticityTokenInput />
+        <PostForm
+          form={recoveryForm}
+          submit="Use recovery code"
+          pending="Checking…"
+          buttonClass="button secondary block"
+        >
           <Field
             label="Recovery code"
             name="recovery_code"
@@ -75,16 +75,10 @@ export default function SecondStep() {
             autoCapitalize="none"
             spellCheck={false}
             required
-            error={errors.recovery_code}
+            error={recoveryForm.errors.recovery_code}
           />
-          <button type="submit" className="button secondary block" disabled={submitting}>
-            Use recovery code
-          </button>
-        </Form>
+        </PostForm>
       </section>
-      <p className="card-footer">
-        <Link to="/login/">Back to log in</Link>
-      </p>
-    </section>
+    </Card>
   );
 }
