@@ -14,6 +14,7 @@
 // write batch (completeSignIn and changeCredentials already do).
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { and, eq, exists, type SQL, sql } from "drizzle-orm";
+import type { BatchItem, BatchResponse } from "drizzle-orm/batch";
 import { audit } from "~/auth/audit.server";
 import { deviceHash, readDeviceId } from "~/auth/recognised-device.server";
 import { config } from "~/config";
@@ -112,6 +113,27 @@ export async function beginCheck(
   const verdict = checkVerdict(await countCheck(db, key, now), now);
   if (!verdict.allowed) await audit("login_locked", request, env, userId);
   return { verdict, key };
+}
+
+/**
+ * Counts a check of `email`'s secret and, in the same round trip (on the primary), runs `read`: what
+ * the check needs (a hash, a secret). A refusal is audited here (as `userId`'s, when given).
+ */
+export async function countAndRead<Q extends BatchItem<"sqlite">>(
+  request: Request,
+  context: AppLoadContext,
+  email: string,
+  read: Q,
+  userId?: number,
+): Promise<{ verdict: CheckVerdict; key: ThrottleKey; rows: BatchResponse<[Q]>[0] }> {
+  const { env } = context.cloudflare;
+  const db = getDb(context);
+  const now = new Date();
+  const key = await throttleKey(request, env, email);
+  const [counted, rows] = await db.batch([countCheck(db, key, now), read]);
+  const verdict = checkVerdict(counted, now);
+  if (!verdict.allowed) await audit("login_locked", request, env, userId);
+  return { verdict, key, rows };
 }
 
 /**

@@ -49,9 +49,7 @@ export async function mintRecoveryCodes(): Promise<{ codes: string[]; hashes: st
 export function replaceRecoveryCodes(db: Db, userId: number, hashes: string[], onlyIf: SQL) {
   const account = and(eq(users.id, userId), onlyIf);
   return [
-    db
-      .delete(recoveryCodes)
-      .where(and(eq(recoveryCodes.userId, userId), sql`exists (select 1 from ${users} where ${account})`)),
+    deleteRecoveryCodes(db, userId, onlyIf),
     ...hashes.map((hash) =>
       db.insert(recoveryCodes).select(
         db
@@ -63,9 +61,16 @@ export function replaceRecoveryCodes(db: Db, userId: number, hashes: string[], o
   ] as const;
 }
 
-/** Deletes every code of the account (unexecuted). */
-export function deleteRecoveryCodes(db: Db, userId: number) {
-  return db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+/** Deletes every code of the account (unexecuted), while `onlyIf` (a condition on its `users` row) holds. */
+export function deleteRecoveryCodes(db: Db, userId: number, onlyIf: SQL) {
+  return db
+    .delete(recoveryCodes)
+    .where(
+      and(
+        eq(recoveryCodes.userId, userId),
+        sql`exists (select 1 from ${users} where ${and(eq(users.id, userId), onlyIf)})`,
+      ),
+    );
 }
 
 /** Uses up one code of the account (unexecuted; `onlyIf` a further condition), returning it when it was there. */

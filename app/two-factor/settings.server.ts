@@ -3,13 +3,13 @@
 // are credential changes (credentials.server.ts): one batch bumps the generation, ends every other
 // session and moves this one to a new token; the notice email follows.
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { and, eq, exists, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { RecheckFailure } from "~/account/account.server";
 import { audit } from "~/auth/audit.server";
 import type { SignedInUser } from "~/auth/auth.server";
 import { credentialChangeStatements } from "~/auth/credentials.server";
 import { mintSessionToken } from "~/auth/session-rows.server";
-import { checkVerdict, countCheck, throttleKey } from "~/auth/throttle.server";
+import { countAndRead } from "~/auth/throttle.server";
 import { type Db, getDb, schema } from "~/database/db.server";
 import { sendSecurityNotice } from "~/email/notices.server";
 import { PRODUCT_NAME } from "~/messages";
@@ -23,7 +23,7 @@ import {
 import { newTotpSecret, otpauthUri } from "~/two-factor/totp.server";
 import { matchCode, openTotpSecret, sealTotpSecret } from "~/two-factor/two-factor.server";
 
-const { users, sessions } = schema;
+const { users } = schema;
 
 export type TwoFactorSettings =
   | { on: true; codesLeft: number }
@@ -84,16 +84,18 @@ export async function turnOn(
   const { env } = context.cloudflare;
   const db = getDb(context);
   const now = new Date();
-  const key = await throttleKey(request, env, user.email);
-  const [counted, [row]] = await db.batch([
-    countCheck(db, key, now),
-    db.select({ sealed: users.totpSecret, setup: users.totpSetupSecret }).from(users).where(eq(users.id, user.id)),
-  ]);
-  const verdict = checkVerdict(counted, now);
-  if (!verdict.allowed) {
-    await audit("login_locked", request, env, user.id);
-    return { ok: false, reason: "locked", retryAfterMinutes: verdict.retryAfterMinutes };
-  }
+  const { verdict, rows } = await countAndRead(
+    request,
+    context,
+    user.email,
+    db
+      .select({ sealed: users.totpSecret, setup: users.totpSetupSecret, generation: users.credentialGeneration })
+      .from(users)
+      .where(eq(users.id, user.id)),
+    user.id,
+  );
+  if (!verdict.allowed) return { ok: false, reason: "locked", retryAfterMinutes: verdict.retryAfterMinutes };
+  const [row] = rows;
   if (row?.sealed) return { ok: false, reason: "already_on" };
   const match = row?.setup ? await matchCode(env, user.id, row.setup, code, null, now) : null;
   if (!match) {
@@ -103,6 +105,13 @@ export async function turnOn(
   const secret = match.resealed ?? match.sealed;
   const { codes, hashes } = await mintRecoveryCodes();
   const { token, id: newId } = await mintSessionToken();
+  // Still at the generation read, still off, with the set-up secret the code was checked against: of
+  // two racing turn-ons one wins, and the loser writes nothing (no codes either).
+  const asRead = and(
+    eq(users.credentialGeneration, row?.generation ?? -1),
+    isNull(users.totpSecret),
+    eq(users.totpSetupSecret, match.sealed),
+  ) as SQL;
   const change = await credentialChangeStatements(
     db,
     {
@@ -110,28 +119,23 @@ export async function turnOn(
       email: user.email,
       set: { totpSecret: secret, totpSetupSecret: null, totpLastStep: match.step },
       keepSession: { id: user.sessionId, newId },
-      // Still off, with the set-up secret the code was checked against: of two racing turn-ons, one wins.
-      onlyIf: and(isNull(users.totpSecret), eq(users.totpSetupSecret, match.sealed)),
+      onlyIf: asRead,
     },
     now,
   );
-  // The codes belong to the winner: the account has this secret and this request's session survived.
-  const won = and(eq(users.totpSecret, secret), keptSession(db, newId)) as SQL;
-  const [changed] = await db.batch([...change, ...replaceRecoveryCodes(db, user.id, hashes, won)]);
-  if (changed.length === 0) return { ok: false, reason: "already_on" };
+  // The codes first: they leave the account's row as it is, so the change's conditions still hold after them.
+  const results = await db.batch([...replaceRecoveryCodes(db, user.id, hashes, asRead), ...change]);
+  if ((results.at(-1) as unknown[]).length === 0) return { ok: false, reason: "already_on" };
   await audit("two_factor_enabled", request, env, user.id);
   sendSecurityNotice(request, context, user, "two_factor_enabled", now);
   return { ok: true, codes, token };
 }
 
-function keptSession(db: Db, newId: string): SQL {
-  return exists(db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, newId)));
-}
-
 /**
- * The statements that turn two-step verification off for an account (one batch): the credential
- * change (secret, set-up secret and last step cleared; every session but `keepSession` ended) and
- * the recovery codes deleted. Shared with `npm run user:two-factor -- EMAIL --off`.
+ * The statements that turn two-step verification off for an account (one batch): the recovery codes
+ * deleted and the credential change (secret, set-up secret and last step cleared; every session but
+ * `keepSession` ended), all only while it is on; the last statement returns the new generation (no
+ * row: it was off). Shared with `npm run user:two-factor -- EMAIL --off`.
  */
 export async function turnOffStatements(
   db: Db,
@@ -139,17 +143,18 @@ export async function turnOffStatements(
   now: Date,
   keepSession?: { id: string; newId: string },
 ) {
+  const on = isNotNull(users.totpSecret);
   const change = await credentialChangeStatements(
     db,
     {
       ...account,
       set: { totpSecret: null, totpSetupSecret: null, totpLastStep: null },
       ...(keepSession ? { keepSession } : {}),
-      onlyIf: isNotNull(users.totpSecret),
+      onlyIf: on,
     },
     now,
   );
-  return [...change, deleteRecoveryCodes(db, account.userId)] as const;
+  return [deleteRecoveryCodes(db, account.userId, on), ...change] as const;
 }
 
 /** Turns two-step verification off; returns this session's new token, or null when it was not on. */
@@ -162,8 +167,8 @@ export async function turnOff(request: Request, context: AppLoadContext, user: S
     id: user.sessionId,
     newId,
   });
-  const [changed] = await db.batch([first, ...rest]);
-  if (changed.length === 0) return null;
+  const results = await db.batch([first, ...rest]);
+  if ((results.at(-1) as unknown[]).length === 0) return null;
   await audit("two_factor_disabled", request, env, user.id);
   sendSecurityNotice(request, context, user, "two_factor_disabled", now);
   return token;
