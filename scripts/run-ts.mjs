@@ -26,6 +26,10 @@ await build({
   target: "node20",
   packages: "external",
   alias: { "~": join(root, "app") },
+  // The password kernels (argon2, werkzeug) are wasm modules the worker instantiates on first use. A
+  // script may import a module beside them (the credential change sits with setPassword) but never
+  // hashes through them, so they are bundled as nothing rather than failing the build.
+  loader: { ".wasm": "empty" },
   logLevel: "error",
 });
 process.argv = [process.argv[0] ?? "node", outfile, ...args];

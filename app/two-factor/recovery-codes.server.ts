@@ -8,7 +8,7 @@ import { toBase32 } from "~/two-factor/totp.server";
 
 const { recoveryCodes, users } = schema;
 
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 /** 10 bytes = 80 bits, the product's floor, and exactly 16 base32 characters. */
 const RECOVERY_CODE_BYTES = 10;
 const RECOVERY_CODE_CHARACTERS = 16;

@@ -5,8 +5,8 @@
 import { secretsEqual } from "~/crypto/constant-time.server";
 import { hmac } from "~/crypto/digest.server";
 
-export const TOTP_DIGITS = 6;
-export const TOTP_PERIOD_SECONDS = 30;
+const TOTP_DIGITS = 6;
+const TOTP_PERIOD_SECONDS = 30;
 /** Steps accepted either side of the current one: a phone clock up to 30 s off still works. */
 const DRIFT_STEPS = 1;
 /** 160 bits: RFC 4226 section 4 asks for at least 128 and recommends 160 (SHA-1's block output). */
