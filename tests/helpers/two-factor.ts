@@ -1,30 +1,12 @@
-// Two-step verification for tests: codes computed independently of the app (Node's HMAC, the
-// RFC 4226 truncation written out again), and the secret read back from what the app showed.
+// Two-step verification for workerd tests: the pages driven as their owner would, codes computed
+// independently of the app (totp-code.ts), the secret read back from what the app showed.
 import { env } from "cloudflare:workers";
-import { createHmac } from "node:crypto";
 import { sealTotpSecret } from "~/two-factor/two-factor.server";
 import { TestBrowser } from "./browser";
 import { select } from "./html";
+import { codeFor } from "./totp-code";
 
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-function base32Bytes(secret: string): Buffer {
-  let bits = "";
-  for (const char of secret.replace(/=+$/, "").toUpperCase())
-    bits += ALPHABET.indexOf(char).toString(2).padStart(5, "0");
-  const bytes: number[] = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(Number.parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** The 6-digit code of `secret` (base32) at `when`, `offset` steps of 30 s away. */
-export function codeFor(secret: string, offset = 0, when = Date.now()): string {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(when / 30_000) + offset));
-  const mac = createHmac("sha1", base32Bytes(secret)).update(counter).digest();
-  const at = (mac.at(-1) ?? 0) & 0xf;
-  return String((mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000).padStart(6, "0");
-}
+export { codeFor } from "./totp-code";
 
 /** Turns two-step verification on for a user straight in D1 (for tests of pages that only read it); returns the secret. */
 export async function turnOnInDatabase(userId: number, secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"): Promise<string> {

@@ -1,0 +1,205 @@
+// Two-step verification in a real Chromium, with JavaScript on and off: set it up reading the secret
+// from the page (the code computed in Node, as an authenticator app would), log out, sign in with a
+// code, then with a recovery code; axe on each page; screenshots of the set-up page and the code page
+// in both colour schemes at a phone and a laptop width; and the operator's `user:two-factor --off`.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { describe, inject, it } from "vitest";
+import { codeFor } from "../helpers/totp-code";
+import { SCREENSHOT_DIR } from "./config";
+import {
+  connectBrowser,
+  controlsWithoutVisibleLabel,
+  expect,
+  expectPath,
+  fillLogin,
+  headerButton,
+  JS_MODES,
+  logIn,
+  mainButton,
+  type NewUser,
+  newUser,
+  registerOverHttp,
+  runAxe,
+  visit,
+  waitForHydration,
+  watchConsole,
+} from "./support";
+
+const chromium = connectBrowser();
+
+async function expectAxeClean(page: Page, what: string) {
+  const { violations } = await runAxe(page);
+  expect(violations, `${what}: ${JSON.stringify(violations)}`).toEqual([]);
+  expect(await controlsWithoutVisibleLabel(page), what).toEqual([]);
+}
+
+/** From a signed-in page: the set-up, the code typed from Node's own computation; returns the secret and the recovery codes. */
+async function turnOn(page: Page): Promise<{ secret: string; codes: string[] }> {
+  await visit(page, "/account/");
+  await page.getByRole("link", { name: "Turn on two-step verification" }).click();
+  await expectPath(page, "/account/two-factor/");
+  await page.getByRole("img", { name: "QR code to add your account to an authenticator app" }).waitFor();
+  await expectAxeClean(page, "set-up page");
+  const secret = ((await page.locator("code.secret").textContent()) ?? "").replace(/\s/g, "");
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  const link = await page.getByRole("link", { name: "Open in your authenticator app" }).getAttribute("href");
+  expect(link).toContain(`secret=${secret}`);
+  // The keyboard reaches the code field by its label, as a screen reader names it.
+  const code = page.getByLabel("Code", { exact: true });
+  await code.focus();
+  await page.keyboard.type(codeFor(secret));
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Save your recovery codes" }).waitFor();
+  await waitForHydration(page);
+  const codes = await page.locator("ol.recovery-codes code").allTextContents();
+  expect(codes).toHaveLength(10);
+  await expectAxeClean(page, "recovery codes");
+  return { secret, codes };
+}
+
+async function logOut(page: Page) {
+  await headerButton(page, "Log out").click();
+  await expectPath(page, "/");
+}
+
+/** The login form with the password; lands on the code page. */
+async function passwordStep(page: Page, user: NewUser) {
+  await visit(page, "/login/");
+  await fillLogin(page, user);
+  await mainButton(page, "Log in").click();
+  await expectPath(page, "/login/two-factor/");
+  await page.getByText("Enter the code from your authenticator app").waitFor();
+  await waitForHydration(page);
+}
+
+describe.each(JS_MODES)("two-step verification ($label)", ({ js }) => {
+  it("set up from the page, log out, sign in with a code, then with a recovery code", async () => {
+    const user = newUser(`2fa-${js ? "js" : "nojs"}`);
+    await registerOverHttp(user);
+    const page = await chromium.page(js);
+    const errors = watchConsole(page);
+    await visit(page, "/login/");
+    await logIn(page, user);
+
+    const { secret, codes } = await turnOn(page);
+    await page.getByRole("link", { name: "I have saved them" }).click();
+    await expectPath(page, "/account/two-factor/");
+    await expect(page.getByText("Recovery codes left: 10").count()).resolves.toBe(1);
+    await expectAxeClean(page, "two-step verification on");
+    await logOut(page);
+
+    await passwordStep(page, user);
+    await expectAxeClean(page, "code page");
+    // A wrong code first: the message, and the page stays.
+    const wrong = codeFor(secret, 1) === "000000" ? "111111" : "000000";
+    await page.getByLabel("Code", { exact: true }).fill(wrong);
+    await mainButton(page, "Verify").click();
+    await page.getByText("That code is not correct").waitFor();
+    // The step after the one that turned it on: a step is accepted once.
+    await page.getByLabel("Code", { exact: true }).fill(codeFor(secret, 1));
+    await mainButton(page, "Verify").click();
+    await expectPath(page, "/dash/");
+    await page.getByRole("heading", { name: `Welcome, ${user.firstName} ${user.lastName}` }).waitFor();
+    await logOut(page);
+
+    await passwordStep(page, user);
+    await page.getByLabel("Recovery code", { exact: true }).fill((codes[0] ?? "").toUpperCase());
+    await mainButton(page, "Use recovery code").click();
+    await expectPath(page, "/dash/");
+    await visit(page, "/account/two-factor/");
+    await expect(page.getByText("Recovery codes left: 9").count()).resolves.toBe(1);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("screenshots", () => {
+  const VIEWPORTS = [
+    { width: 375, height: 812 },
+    { width: 1280, height: 800 },
+  ];
+  const SCHEMES = ["light", "dark"] as const;
+
+  it.each(VIEWPORTS)(
+    "the set-up page and the code page at $width px, light and dark, without sideways scrolling",
+    async (viewport) => {
+      const user = newUser(`2fa-shot-${viewport.width}`);
+      await registerOverHttp(user);
+      const page = await chromium.page(true, { viewport });
+      const saved: string[] = [];
+      async function capture(state: string) {
+        for (const colorScheme of SCHEMES) {
+          await page.emulateMedia({ colorScheme });
+          await page.evaluate(() =>
+            Promise.all(
+              document
+                .getAnimations()
+                .filter((animation) => animation instanceof CSSTransition)
+                .map((animation) => animation.finished),
+            ),
+          );
+          const overflow = await page.evaluate(
+            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          );
+          expect(overflow, `${state} scrolls sideways at ${viewport.width} px`).toBeLessThanOrEqual(0);
+          const contrast = await runAxe(page, ["color-contrast"]);
+          expect(contrast.violations, `${state}, ${colorScheme}`).toEqual([]);
+          const path = join(SCREENSHOT_DIR, `${state}-${viewport.width}x${viewport.height}-${colorScheme}.png`);
+          await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
+          saved.push(path);
+        }
+        await page.emulateMedia({ colorScheme: "light" });
+      }
+
+      await visit(page, "/login/");
+      await logIn(page, user);
+      await visit(page, "/account/two-factor/");
+      await capture("two-factor-setup");
+      const secret = ((await page.locator("code.secret").textContent()) ?? "").replace(/\s/g, "");
+      await page.getByLabel("Code", { exact: true }).fill(codeFor(secret));
+      await mainButton(page, "Turn on").click();
+      await page.getByRole("heading", { name: "Save your recovery codes" }).waitFor();
+      await capture("two-factor-recovery-codes");
+      await logOut(page);
+      await passwordStep(page, user);
+      await capture("two-factor-code");
+      expect(saved).toHaveLength(6);
+    },
+  );
+});
+
+/** The operator command against the run's local D1. */
+function userTwoFactor(...args: string[]) {
+  return spawnSync("npm", ["run", "-s", "user:two-factor", "--", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, PERSIST_TO: inject("persistDir"), CI: "true", WRANGLER_SEND_METRICS: "false" },
+  });
+}
+
+describe("npm run user:two-factor -- EMAIL --off", () => {
+  it("turns it off for a user who lost the app and the codes: their sessions end, the next login asks for no code", async () => {
+    const user = newUser("2fa-operator");
+    await registerOverHttp(user);
+    const page = await chromium.page(false);
+    await visit(page, "/login/");
+    await logIn(page, user);
+    await turnOn(page);
+
+    const result = userTwoFactor(user.email.toUpperCase(), "--off");
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Two-step verification turned off for ${user.email}`);
+    expect(result.stdout).toContain("No email was sent");
+
+    // This browser's session was ended.
+    await visit(page, "/dash/");
+    await expectPath(page, "/login/?next=%2Fdash%2F");
+    await logIn(page, user);
+
+    const again = userTwoFactor(user.email, "--off");
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain("already off");
+    expect(userTwoFactor("nobody-here@example.com", "--off").status).toBe(1);
+    expect(userTwoFactor(user.email).status).toBe(2);
+  });
+});
