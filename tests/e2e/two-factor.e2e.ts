@@ -110,7 +110,8 @@ describe.each(JS_MODES)("two-step verification ($label)", ({ js }) => {
     await expectPath(page, "/dash/");
     await visit(page, "/account/two-factor/");
     await expect(page.getByText("Recovery codes left: 9").count()).resolves.toBe(1);
-    expect(errors).toEqual([]);
+    // The wrong code's 400 is the one error the browser reports, as it should.
+    expect(errors.filter((error) => !error.includes("status of 400"))).toEqual([]);
   });
 });
 
