@@ -34,7 +34,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function NewRecoveryCodes() {
   const result = useActionData<typeof action>();
-  const form = usePostForm(PAGE, EmptyFormSchema);
+  const form = usePostForm(PAGE, "EmptyFormSchema");
   if (result && "codes" in result) return <RecoveryCodes codes={result.codes} />;
   return (
     <Card

@@ -16,7 +16,6 @@ import { keepRetryAfter } from "~/http/rate-limit.server";
 import type { Flash } from "~/messages";
 import { messages, pageMeta, serverMessages } from "~/messages";
 import { turnOff, turnOn, twoFactorSettings } from "~/two-factor/settings.server";
-import { EmptyFormSchema } from "~/validation";
 
 export const meta = pageMeta("Two-step verification");
 
@@ -65,9 +64,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function TwoFactor() {
   const settings = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const enable = usePostForm(PAGE, EmptyFormSchema, result?.errors);
-  const disable = usePostForm(PAGE, EmptyFormSchema);
-  const renew = usePostForm("/account/recovery-codes/", EmptyFormSchema);
+  const enable = usePostForm(PAGE, "EmptyFormSchema", result?.errors);
+  const disable = usePostForm(PAGE, "EmptyFormSchema");
+  const renew = usePostForm("/account/recovery-codes/", "EmptyFormSchema");
   if (result && "codes" in result) return <RecoveryCodes codes={result.codes} />;
   return (
     <Card id="two-factor" title="Two-step verification" width="wide" footer={backToAccount}>

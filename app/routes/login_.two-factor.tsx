@@ -12,7 +12,6 @@ import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta, serverMessages } from "~/messages";
 import { finishSecondStep, hasPendingSignIn, toLoginPage } from "~/two-factor/sign-in.server";
-import { EmptyFormSchema } from "~/validation";
 
 export const meta = pageMeta("Two-step verification");
 
@@ -50,8 +49,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function SecondStep() {
   const result = useActionData<typeof action>();
-  const codeForm = usePostForm(PAGE, EmptyFormSchema, result?.errors);
-  const recoveryForm = usePostForm(PAGE, EmptyFormSchema, result?.errors);
+  const codeForm = usePostForm(PAGE, "EmptyFormSchema", result?.errors);
+  const recoveryForm = usePostForm(PAGE, "EmptyFormSchema", result?.errors);
   return (
     <Card id="second-step" title="Two-step verification" footer={{ to: "/login/", label: "Back to log in" }}>
       <p>Enter the code from your authenticator app.</p>
