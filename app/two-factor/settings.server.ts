@@ -127,7 +127,7 @@ export async function turnOn(
   const results = await db.batch([...replaceRecoveryCodes(db, user.id, hashes, asRead), ...change]);
   if ((results.at(-1) as unknown[]).length === 0) return { ok: false, reason: "already_on" };
   await audit("two_factor_enabled", request, env, user.id);
-  sendSecurityNotice(request, context, user, "two_factor_enabled", now);
+  sendSecurityNotice(request, context, user, "two_factor_enabled", { at: now });
   return { ok: true, codes, token };
 }
 
@@ -170,7 +170,7 @@ export async function turnOff(request: Request, context: AppLoadContext, user: S
   const results = await db.batch([first, ...rest]);
   if ((results.at(-1) as unknown[]).length === 0) return null;
   await audit("two_factor_disabled", request, env, user.id);
-  sendSecurityNotice(request, context, user, "two_factor_disabled", now);
+  sendSecurityNotice(request, context, user, "two_factor_disabled", { at: now });
   return token;
 }
 

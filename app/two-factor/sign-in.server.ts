@@ -199,7 +199,7 @@ export async function finishSecondStep(
   });
   if (!code) {
     await audit("recovery_code_used", request, env, row.userId);
-    sendSecurityNotice(request, context, row, "recovery_code_used", now);
+    sendSecurityNotice(request, context, row, "recovery_code_used", { at: now });
   }
   return { ok: true, response };
 }
