@@ -72,4 +72,3 @@ export async function credentialChangeStatements(db: Db, change: CredentialChang
       .returning({ generation: users.credentialGeneration }),
   ] as const;
 }
-

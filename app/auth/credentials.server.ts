@@ -9,7 +9,11 @@
 // id with the new generation and confirmed now), every reset link and pending two-step sign-in goes,
 // and the account's throttle buckets are cleared. The notice email is the caller's (it names what changed).
 import type { AppLoadContext } from "@remix-run/cloudflare";
-import { type CredentialChange, credentialChangeStatements, type NewCredentials } from "~/auth/credential-change.server";
+import {
+  type CredentialChange,
+  credentialChangeStatements,
+  type NewCredentials,
+} from "~/auth/credential-change.server";
 import { getDb } from "~/database/db.server";
 import { sendSecurityNotice } from "~/email/notices.server";
 import { hashPassword } from "~/passwords/password.server";

@@ -204,7 +204,7 @@ describe("npm run users:import, run again and when a write fails", () => {
     expect(first.out).toMatch(/imported: 2\b/);
     const firstReport = readFileSync(first.reportPath, "utf8");
     const [hashes] = await queryD1<{ n: number }>(
-      "SELECT count(*) AS n FROM imported_emails WHERE email_hash IN " + `('${sha256(kept)}', '${sha256(deleted)}')`,
+      `SELECT count(*) AS n FROM imported_emails WHERE email_hash IN ('${sha256(kept)}', '${sha256(deleted)}')`,
     );
     expect(hashes).toEqual([{ n: 2 }]);
 
