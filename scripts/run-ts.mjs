@@ -3,7 +3,7 @@
 // messages, the hash parser) into node_modules/.cache, resolving the app's `~/` imports, then Node runs
 // it. Node 24's own type stripping would not do: it resolves neither `~/` nor imports without `.ts`.
 // Packages stay external, loaded from node_modules as usual.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -26,10 +26,25 @@ await build({
   target: "node20",
   packages: "external",
   alias: { "~": join(root, "app") },
-  // The password kernels (argon2, werkzeug) are wasm modules the worker instantiates on first use. A
-  // script may import a module beside them (the credential change sits with setPassword) but never
-  // hashes through them, so they are bundled as nothing rather than failing the build.
-  loader: { ".wasm": "empty" },
+  // Vite's `?raw` imports (the common-password list of the password policy): the file as a string.
+  plugins: [
+    {
+      name: "raw",
+      setup(esbuild) {
+        esbuild.onResolve({ filter: /\?raw$/ }, (args) => ({
+          path: join(
+            args.path.startsWith("~/") ? join(root, "app") : args.resolveDir,
+            args.path.replace(/^~\//, "").replace(/\?raw$/, ""),
+          ),
+          namespace: "raw",
+        }));
+        esbuild.onLoad({ filter: /.*/, namespace: "raw" }, (args) => ({
+          contents: readFileSync(args.path, "utf8"),
+          loader: "text",
+        }));
+      },
+    },
+  ],
   logLevel: "error",
 });
 process.argv = [process.argv[0] ?? "node", outfile, ...args];

@@ -5,10 +5,12 @@
 // set a password through "Forgot your password?".
 import { createInterface } from "node:readline";
 import { UNUSABLE_PASSWORD_HASH } from "~/passwords/stored-hash.server";
-import { query, type Target, where } from "./lib/d1";
+import { credentialChangeSql } from "./lib/credential-change";
+import { query, queryEach, type Target, where } from "./lib/d1";
 
 const USAGE = "usage: npm run users:legacy -- [--remote] [--expire-older-than DAYS] [--yes]";
 const DAY_MS = 24 * 60 * 60 * 1000;
+const USERS_PER_CALL = 50;
 
 function fail(message: string, status = 1): never {
   console.error(`users:legacy: ${message}`);
@@ -68,27 +70,54 @@ for (const age of [...AGES.map(([label]) => label), "over a year ago", "never"])
   if (n > 0) console.log(`    ${age}: ${n}`);
 }
 
-if (expireAt >= 0) {
-  const days = Number(daysText);
+if (expireAt >= 0) await expire(Number(daysText));
+
+/**
+ * Makes the old hashes unusable through the app's own credential change (scripts/lib/credential-change.ts),
+ * one account at a time: a new credential generation, every session and reset link void, failure counts
+ * cleared, each bound to the generation read here (an account whose sign-in details changed meanwhile
+ * is left alone). `wrangler d1 execute --command` per USERS_PER_CALL accounts (its SQL stays under
+ * Linux's 128 KiB limit for one argument).
+ */
+async function expire(days: number) {
   const cutoff = now - days * DAY_MS;
   const which = `${LEGACY} AND coalesce(last_login_at, 0) < ${cutoff} AND created_at < ${cutoff}`;
-  const [candidates] = query<{ n: number }>(target, `SELECT count(*) AS n FROM users WHERE ${which}`);
-  const count = candidates?.n ?? 0;
-  if (count === 0) {
+  const candidates = query<{ id: number; email: string; credential_generation: number }>(
+    target,
+    `SELECT id, email, credential_generation FROM users WHERE ${which}`,
+  );
+  if (candidates.length === 0) {
     console.log(`\nNo Flask-site hash is older than ${days} days: nothing to expire.`);
-    process.exit(0);
+    return;
   }
   console.log(
-    `\n${count} users imported over ${days} days ago with no login for ${days} days would lose their old password ` +
+    `\n${candidates.length} users imported over ${days} days ago with no login for ${days} days would lose their old password ` +
       `(they can set a new one through "Forgot your password?").`,
   );
   if (!args.includes("--yes") && !(await confirm("Expire them? Type yes to go on: ")))
     fail("not confirmed; nothing changed");
-  const expired = query(
-    target,
-    `UPDATE users SET password_hash = '${UNUSABLE_PASSWORD_HASH}' WHERE ${which} RETURNING id`,
-  );
-  console.log(`Expired ${expired.length} old hashes in ${where(target)}.`);
+  let expired = 0;
+  for (let start = 0; start < candidates.length; start += USERS_PER_CALL) {
+    const chunk = candidates.slice(start, start + USERS_PER_CALL);
+    const perUser = await Promise.all(
+      chunk.map((user) =>
+        credentialChangeSql({
+          userId: user.id,
+          email: user.email,
+          set: { passwordHash: UNUSABLE_PASSWORD_HASH },
+          ifGeneration: user.credential_generation,
+        }),
+      ),
+    );
+    const results = queryEach(target, perUser.flat().join("\n"));
+    // Each account's last statement returns its new generation when its change applied.
+    let at = 0;
+    for (const statements of perUser) {
+      at += statements.length;
+      if ((results[at - 1] ?? []).length > 0) expired += 1;
+    }
+  }
+  console.log(`Expired ${expired} old hashes in ${where(target)}; their sessions and reset links are void.`);
 }
 
 function confirm(prompt: string): Promise<boolean> {

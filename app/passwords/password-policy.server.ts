@@ -15,7 +15,10 @@ export type NewPassword = {
   current?: string;
 };
 
-type PasswordValidator = (candidate: NewPassword, env: Env) => string | null | Promise<string | null>;
+/** What the rules read from the environment: the breach service's URL (unset: no breach check). */
+type PolicyEnv = Pick<Env, "PWNED_PASSWORDS_URL">;
+
+type PasswordValidator = (candidate: NewPassword, env: PolicyEnv) => string | null | Promise<string | null>;
 
 let commonPasswords: Set<string> | undefined;
 
@@ -41,7 +44,7 @@ const validators: PasswordValidator[] = [
 ];
 
 /** The first rule the new password breaks, or null. Rules run in order; a later one never runs once one fails. */
-export async function newPasswordProblem(candidate: NewPassword, env: Env): Promise<string | null> {
+export async function newPasswordProblem(candidate: NewPassword, env: PolicyEnv): Promise<string | null> {
   for (const validate of validators) {
     const problem = await validate(candidate, env);
     if (problem) return problem;

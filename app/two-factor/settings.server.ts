@@ -7,7 +7,7 @@ import { and, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { RecheckFailure } from "~/account/account.server";
 import { audit } from "~/auth/audit.server";
 import type { SignedInUser } from "~/auth/auth.server";
-import { credentialChangeStatements } from "~/auth/credentials.server";
+import { credentialChangeStatements } from "~/auth/credential-change.server";
 import { mintSessionToken } from "~/auth/session-rows.server";
 import { countAndRead } from "~/auth/throttle.server";
 import { type Db, getDb, schema } from "~/database/db.server";

@@ -41,6 +41,11 @@ export function query<T>(target: Target, sql: string): T[] {
   return first?.results ?? [];
 }
 
+/** The rows of each statement of `sql` (several statements, sent with --command), in order. */
+export function queryEach<T>(target: Target, sql: string): T[][] {
+  return (execute(target, ["--command", sql]) as { results?: T[] }[]).map((statement) => statement.results ?? []);
+}
+
 /** Runs a .sql file (many statements; remote: D1's import, one transaction per file). */
 export function executeFile(target: Target, path: string): void {
   execute(target, ["--file", path]);

@@ -19,9 +19,11 @@ type SkipReason =
   | "invalid last_login_at"
   | "invalid login_count"
   | "duplicate email in the file"
-  | "email already in D1";
+  | "email already in D1"
+  | "imported before, deleted since";
 
-export type Skip = { line: number; reason: SkipReason; detail?: string };
+/** A row left out: its line, the email as the row has it (so the operator can find it), why. */
+export type Skip = { line: number; email: string; reason: SkipReason; detail?: string };
 
 export type ImportRow = {
   line: number;
@@ -133,9 +135,10 @@ export function readFlaskUsers(bytes: Uint8Array, options: { allowUnusable: bool
   for (const { record, info } of body) {
     const line = lineAt(recordStart(bytes, previousEnd));
     previousEnd = info.bytes;
-    const skip = (reason: SkipReason, detail?: string) => skipped.push({ line, reason, detail });
+    const rawEmail = field(record, "email") ?? "";
+    const skip = (reason: SkipReason, detail?: string) => skipped.push({ line, email: rawEmail, reason, detail });
 
-    const email = EmailSchema.safeParse(field(record, "email") ?? "");
+    const email = EmailSchema.safeParse(rawEmail);
     if (!email.success) {
       skip("invalid email", email.error.issues[0]?.message);
       continue;
@@ -192,7 +195,12 @@ export function readFlaskUsers(bytes: Uint8Array, options: { allowUnusable: bool
       const lines = group.map((row) => row.line);
       for (const row of group) {
         const others = lines.filter((other) => other !== row.line).join(", ");
-        skipped.push({ line: row.line, reason: "duplicate email in the file", detail: `also on line ${others}` });
+        skipped.push({
+          line: row.line,
+          email: row.email,
+          reason: "duplicate email in the file",
+          detail: `also on line ${others}`,
+        });
       }
     }
   }
@@ -208,6 +216,9 @@ const INSERT_HEAD =
 // `WHERE true`: SQLite's grammar needs it between INSERT … SELECT and an upsert clause.
 const INSERT_TAIL = "') WHERE true\nON CONFLICT(email) DO NOTHING;";
 
+const REMEMBER_HEAD = "INSERT INTO imported_emails (email_hash, imported_at)\nSELECT value, ?CREATED? FROM json_each('";
+const REMEMBER_TAIL = "') WHERE true\nON CONFLICT(email_hash) DO NOTHING;";
+
 /**
  * INSERT statements of many rows each, every one under `maxStatementBytes` (D1 refuses statements
  * over 100 KB, locally too). The rows travel as one JSON string literal per statement, read back
@@ -215,25 +226,34 @@ const INSERT_TAIL = "') WHERE true\nON CONFLICT(email) DO NOTHING;";
  * runs plain SQL), and almost nothing outside the quotes, which matters because wrangler splits a
  * file into statements with a scan whose cost grows with the square of the text between quoted
  * strings (multi-row VALUES lists took 6.7 minutes for 100,000 rows; this takes well under one).
- * ON CONFLICT keeps a re-run, or a registration racing the import, harmless.
+ * ON CONFLICT keeps a re-run, or a registration racing the import, harmless. Each users statement
+ * is followed by one that remembers its rows' addresses (`emailHashes`, SHA-256 of each row's
+ * email, in the same order) in imported_emails, so a later run can tell an address it brought
+ * over before: in one file, so in one transaction when D1 imports it.
  */
 export function insertStatements(
   rows: ImportRow[],
+  emailHashes: string[],
   createdAt: number,
   maxStatementBytes = 90_000,
 ): { sql: string; rows: number }[] {
   const encoder = new TextEncoder();
-  const head = INSERT_HEAD.replace("?CREATED?", String(Math.trunc(createdAt)));
+  const created = String(Math.trunc(createdAt));
+  const head = INSERT_HEAD.replace("?CREATED?", created);
+  const rememberHead = REMEMBER_HEAD.replace("?CREATED?", created);
   const fixed = encoder.encode(head + INSERT_TAIL).length + 2;
   const statements: { sql: string; rows: number }[] = [];
   let items: string[] = [];
+  let hashes: string[] = [];
   let size = fixed;
   const flush = () => {
     statements.push({ sql: `${head}[${items.join(",")}]${INSERT_TAIL}`, rows: items.length });
+    statements.push({ sql: `${rememberHead}[${hashes.join(",")}]${REMEMBER_TAIL}`, rows: 0 });
     items = [];
+    hashes = [];
     size = fixed;
   };
-  for (const row of rows) {
+  for (const [i, row] of rows.entries()) {
     const item = JSON.stringify([
       row.email,
       row.firstName,
@@ -242,9 +262,12 @@ export function insertStatements(
       row.lastLoginAt,
       row.loginCount,
     ]).replaceAll("'", "''");
-    const bytes = encoder.encode(item).length + 1;
+    const hash = JSON.stringify(emailHashes[i] ?? "");
+    // The larger of the two, so that neither statement of the pair grows past the limit.
+    const bytes = Math.max(encoder.encode(item).length, hash.length) + 1;
     if (items.length > 0 && size + bytes > maxStatementBytes) flush();
     items.push(item);
+    hashes.push(hash);
     size += bytes;
   }
   if (items.length > 0) flush();

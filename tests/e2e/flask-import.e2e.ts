@@ -3,26 +3,35 @@
 // old password (a werkzeug hash made by the real werkzeug, Debian's python3-werkzeug), sees the login
 // history go on, and the stored hash becomes argon2id. Also the importer's file handling and reports.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { baseURL, queryD1 } from "./support";
+import { baseURL, postFormOverHttp, queryD1 } from "./support";
 
 const dir = mkdtempSync(join(tmpdir(), "flask-import-"));
 const HEADER = "id,email,first_name,last_name,password_hash,last_login_at,login_count";
 let fileNumber = 0;
 
-function usersImport(csv: string | Buffer, ...flags: string[]) {
-  const file = join(dir, `users-${++fileNumber}.csv`);
-  writeFileSync(file, csv);
-  const result = spawnSync("npm", ["run", "-s", "users:import", "--", file, ...flags], {
+/** Runs the importer on `csv` (written to `file`, a new one unless given), with TMPDIR `tmp` when given. */
+function usersImport(csv: string | Buffer, flags: string[] = [], { file = "", tmp = "" } = {}) {
+  const path = file || join(dir, `users-${++fileNumber}.csv`);
+  writeFileSync(path, csv);
+  const result = spawnSync("npm", ["run", "-s", "users:import", "--", path, ...flags], {
     encoding: "utf8",
-    env: { ...process.env, PERSIST_TO: inject("persistDir"), CI: "true", WRANGLER_SEND_METRICS: "false" },
+    env: {
+      ...process.env,
+      PERSIST_TO: inject("persistDir"),
+      CI: "true",
+      WRANGLER_SEND_METRICS: "false",
+      ...(tmp ? { TMPDIR: tmp } : {}),
+    },
   });
-  const reportPath = file.replace(/\.csv$/, ".import-report.csv");
+  const out = result.stdout + result.stderr;
+  const reportPath = /Report of skipped rows: (.+)/.exec(out)?.[1] ?? "";
   const report = () => readFileSync(reportPath, "utf8").trim().split("\n").slice(1);
-  return { status: result.status, out: result.stdout + result.stderr, report };
+  return { status: result.status, out, reportPath, report };
 }
 
 /** A hash from the real werkzeug (Debian's python3-werkzeug 2.2 at /usr/bin/python3). */
@@ -75,6 +84,8 @@ async function storedUser(email: string) {
 }
 
 const stamp = Date.now().toString(36);
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
 describe("npm run users:import, then the first login", () => {
   it("imports a Flask user who logs in with the old password; the count and previous login go on; the hash becomes argon2id", async () => {
@@ -136,32 +147,32 @@ describe("npm run users:import, the file", () => {
       `9,${e("TWIN")},A,B,${hash},,`,
     ];
     const csv = `${lines.join("\n")}\n`;
-    const dry = usersImport(csv, "--dry-run");
+    const dry = usersImport(csv, ["--dry-run"]);
     expect(dry.status, dry.out).toBe(0);
     expect(dry.out).toContain("would import: 1");
     expect(dry.report()).toEqual([
-      '3,invalid email,"Enter a valid email address, like name@example.com"',
-      "4,invalid first_name,Enter your first name",
-      "5,invalid last_name,Must be at most 100 characters",
-      "6,unknown password hash format,import it without a usable password with --allow-unusable",
-      '7,invalid last_login_at,"expected PostgreSQL\'s form, e.g. 2021-07-01 12:34:56.789012+00"',
-      "8,invalid login_count,expected a whole number of 0 or more",
-      "9,duplicate email in the file,also on line 11",
-      "11,duplicate email in the file,also on line 9",
+      `3,not-an-email,invalid email,"Enter a valid email address, like name@example.com"`,
+      `4,${e("nofirst")},invalid first_name,Enter your first name`,
+      `5,${e("longlast")},invalid last_name,Must be at most 100 characters`,
+      `6,${e("bcrypt")},unknown password hash format,import it without a usable password with --allow-unusable`,
+      `7,${e("when")},invalid last_login_at,"expected PostgreSQL's form, e.g. 2021-07-01 12:34:56.789012+00"`,
+      `8,${e("count")},invalid login_count,expected a whole number of 0 or more`,
+      `9,${e("twin")},duplicate email in the file,also on line 11`,
+      `11,${e("twin")},duplicate email in the file,also on line 9`,
     ]);
     expect(await storedUser(e("good"))).toBeUndefined();
 
-    const real = usersImport(csv, "--allow-unusable");
+    const real = usersImport(csv, ["--allow-unusable"]);
     expect(real.status, real.out).toBe(0);
     expect(real.out).toMatch(/imported: 2\b/);
     expect((await storedUser(e("good")))?.login_count).toBe(3);
     expect((await storedUser(e("bcrypt")))?.password_hash).toBe("!no-usable-password");
     expect((await logIn(e("bcrypt"), "!no-usable-password")).status).toBe(400);
 
-    const again = usersImport(csv, "--allow-unusable");
+    const again = usersImport(csv, ["--allow-unusable"]);
     expect(again.status, again.out).toBe(0);
     expect(again.out).toMatch(/imported: 0\b/);
-    expect(again.report()).toContain("2,email already in D1,");
+    expect(again.report()).toContain(`2,${e("good")},email already in D1,`);
   });
 
   it("stops before writing anything on a file that is not CSV or lacks a column, naming the line", async () => {
@@ -176,7 +187,58 @@ describe("npm run users:import, the file", () => {
     expect(missing.status).toBe(1);
     expect(missing.out).toContain("lacks the required column(s): password_hash");
     expect(await storedUser(email)).toBeUndefined();
-    expect(usersImport("", "--bogus").status).toBe(2);
+    expect(usersImport("", ["--bogus"]).status).toBe(2);
+  });
+});
+
+describe("npm run users:import, run again and when a write fails", () => {
+  const hash = werkzeugHash("whatever 456", "pbkdf2:sha1:1000");
+
+  it("a second run of the same export does not bring back an account deleted since, and keeps the first report", async () => {
+    const kept = `kept-${stamp}@example.com`;
+    const deleted = `deleted-${stamp}@example.com`;
+    const csv = `${HEADER}\n1,${kept},A,B,${hash},,\n2,${deleted},C,D,${hash},,\n3,not-an-email,E,F,${hash},,\n`;
+    const file = join(dir, `rerun-${stamp}.csv`);
+    const first = usersImport(csv, [], { file });
+    expect(first.status, first.out).toBe(0);
+    expect(first.out).toMatch(/imported: 2\b/);
+    const firstReport = readFileSync(first.reportPath, "utf8");
+    const [hashes] = await queryD1<{ n: number }>(
+      `SELECT count(*) AS n FROM imported_emails WHERE email_hash IN ('${sha256(kept)}', '${sha256(deleted)}')`,
+    );
+    expect(hashes).toEqual([{ n: 2 }]);
+
+    await queryD1(`DELETE FROM users WHERE email = '${deleted}'`);
+    const second = usersImport(csv, [], { file });
+    expect(second.status, second.out).toBe(0);
+    expect(second.out).toMatch(/imported: 0\b/);
+    expect(await storedUser(deleted)).toBeUndefined();
+    expect(second.report()).toEqual([
+      `2,${kept},email already in D1,`,
+      `3,${deleted},"imported before, deleted since",`,
+      '4,not-an-email,invalid email,"Enter a valid email address, like name@example.com"',
+    ]);
+    expect(second.reportPath).not.toBe(first.reportPath);
+    expect(readFileSync(first.reportPath, "utf8")).toBe(firstReport);
+  });
+
+  it("a write that fails leaves no batch file behind (the emails, names and hashes in them)", async () => {
+    const tmp = mkdtempSync(join(tmpdir(), "import-tmpdir-"));
+    const email = `refused-${stamp}@example.com`;
+    await queryD1(
+      "CREATE TRIGGER refuse_test_import BEFORE INSERT ON users WHEN NEW.first_name = 'RefuseMe' " +
+        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+    );
+    try {
+      const failed = usersImport(`${HEADER}\n1,${email},RefuseMe,B,${hash},,\n`, [], { tmp });
+      expect(failed.status, failed.out).toBe(1);
+      expect(failed.out).toContain("0 of 1 rows were written before this");
+      expect(readdirSync(tmp).filter((name) => name.startsWith("users-import-"))).toEqual([]);
+      expect(await storedUser(email)).toBeUndefined();
+    } finally {
+      await queryD1("DROP TRIGGER refuse_test_import");
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 
@@ -194,9 +256,24 @@ describe("npm run users:legacy", () => {
     const refused = legacy("--expire-older-than", "0");
     expect(refused.status).toBe(1);
     expect(legacy().stdout).toMatch(/pbkdf2:sha1:1000: [1-9]/);
+    // One of them with a reset link outstanding: the expiry is a credential change, so the link dies with the hash.
+    const holder = (
+      await queryD1<{ email: string }>(
+        "SELECT email FROM users WHERE password_hash LIKE 'pbkdf2:%' ORDER BY id LIMIT 1",
+      )
+    )[0]?.[0];
+    await postFormOverHttp("/forgot-password/", { email: holder?.email ?? "" });
+    const links = async () =>
+      (
+        await queryD1<{ n: number }>(
+          `SELECT count(*) AS n FROM tokens JOIN users ON users.id = tokens.user_id WHERE users.email = '${holder?.email}'`,
+        )
+      )[0]?.[0]?.n;
+    expect(await links()).toBe(1);
     const expired = legacy("--expire-older-than", "0", "--yes");
     expect(expired.status, expired.stderr).toBe(0);
     expect(expired.stdout).toMatch(/Expired [1-9]\d* old hashes/);
+    expect(await links()).toBe(0);
     expect(legacy().stdout).toContain("still on a Flask-site hash:  0");
   });
 });

@@ -1,8 +1,11 @@
 // The operator's password reset, `npm run user:password -- EMAIL`, against the running app's local D1:
-// the password is hashed in Node with @node-rs/argon2 and must then work in the worker (workerd).
+// the password is hashed in Node with @node-rs/argon2 and must then work in the worker (workerd), and
+// it does what a password set in the app does (the same credential change): sessions end, reset links
+// are void, the failure count is cleared; the app's own validation and password policy apply.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
-import { newUser, postFormOverHttp, registerOverHttp } from "./support";
+import { baseURL, newUser, postFormOverHttp, queryD1, registerOverHttp } from "./support";
 
 function setPassword(email: string, password: string) {
   return spawnSync("npm", ["run", "-s", "user:password", "--", email], {
@@ -26,19 +29,55 @@ describe("npm run user:password", () => {
     const result = setPassword(user.email.toUpperCase(), replacement);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Password updated for ${user.email}`);
+    expect(result.stderr).toBe("");
     expect(result.stdout + result.stderr).not.toContain(replacement);
 
     expect(await loginStatus(user.email, replacement)).toBe(303);
     expect(await loginStatus(user.email, user.password)).toBe(400);
   });
 
-  it("refuses an unknown email and a too-short password, changing nothing", async () => {
+  it("ends the sessions, voids the reset links and clears the failure count, as a change in the app does", async () => {
+    const user = newUser("operator-change");
+    await registerOverHttp(user);
+    const session = await postFormOverHttp("/login/", { email: user.email, password: user.password });
+    const cookie = session.headers
+      .getSetCookie()
+      .map((line) => line.split(";")[0])
+      .join("; ");
+    await postFormOverHttp("/forgot-password/", { email: user.email });
+    expect(await loginStatus(user.email, "a wrong password")).toBe(400);
+    const accountKey = createHash("sha256").update(user.email).digest("hex");
+    const counts = async () =>
+      (
+        await queryD1<{ generation: number; sessions: number; links: number; checks: number }>(
+          "SELECT credential_generation AS generation, " +
+            "(SELECT count(*) FROM sessions WHERE user_id = users.id) AS sessions, " +
+            "(SELECT count(*) FROM tokens WHERE user_id = users.id AND purpose = 'password_reset') AS links, " +
+            `(SELECT count(*) FROM sign_in_attempts WHERE account_key = '${accountKey}') AS checks ` +
+            `FROM users WHERE email = '${user.email}'`,
+        )
+      )[0]?.[0];
+    const before = await counts();
+    expect(before).toMatchObject({ sessions: 1, links: 1 });
+    expect(before?.checks).toBeGreaterThan(0);
+
+    const result = setPassword(user.email, "Operator set this one 3");
+    expect(result.status, result.stderr).toBe(0);
+    expect(await counts()).toEqual({ generation: (before?.generation ?? 0) + 1, sessions: 0, links: 0, checks: 0 });
+    const dash = await fetch(`${baseURL}/dash/`, { headers: { Cookie: cookie }, redirect: "manual" });
+    expect(dash.status).toBe(303);
+  });
+
+  it("refuses an unknown email, a too-short password and a common one with the app's own messages, changing nothing", async () => {
     expect(setPassword("nobody-here@example.com", "long enough password").status).toBe(1);
     const user = newUser("operator-short");
     await registerOverHttp(user);
     const short = setPassword(user.email, "short");
     expect(short.status).toBe(1);
-    expect(short.stderr).toContain("8 to 128 characters");
+    expect(short.stderr).toContain("Password must be at least 8 characters");
+    const common = setPassword(user.email, "password1");
+    expect(common.status).toBe(1);
+    expect(common.stderr).toContain("one of the most common ones");
     expect(await loginStatus(user.email, user.password)).toBe(303);
   });
 });
