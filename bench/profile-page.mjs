@@ -33,7 +33,9 @@ const child = spawn(
     "--var",
     "RATE_LIMITS:off",
   ],
-  { cwd, env: { ...process.env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"] },
+  // Its own process group: stopping npx alone leaves wrangler and workerd holding the pipes, and this
+  // process (and any bench lock around it) waiting on them after the report.
+  { cwd, env: { ...process.env, CI: "true" }, stdio: ["ignore", "pipe", "pipe"], detached: true },
 );
 let out = "";
 child.stdout.on("data", (d) => (out += d));
@@ -149,5 +151,5 @@ try {
       console.log(`  ${(v / N).toFixed(3)}  ${((100 * v) / busy).toFixed(1)}%  ${k}`);
     });
 } finally {
-  child.kill("SIGTERM");
+  process.kill(-child.pid, "SIGTERM");
 }
