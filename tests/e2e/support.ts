@@ -14,6 +14,7 @@ import {
   type Request,
 } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
+import { FormClient } from "../../harness/http-client";
 
 export const baseURL = inject("baseURL");
 export const PASSWORD = "correct horse battery";
@@ -48,7 +49,9 @@ export function connectBrowser() {
     /** A fresh context (its own cookies) with JavaScript on or off. */
     async context(js: boolean, options: BrowserContextOptions = {}): Promise<BrowserContext> {
       if (!browser) throw new Error("browser not connected yet");
-      const context = await browser.newContext({ baseURL, javaScriptEnabled: js, ...options });
+      // Reduced motion: app/styles.css then turns transitions and animations off, so no check (axe's
+      // colour contrast, a screenshot) can catch a button halfway between two colours.
+      const context = await browser.newContext({ baseURL, javaScriptEnabled: js, reducedMotion: "reduce", ...options });
       context.setDefaultTimeout(10_000);
       // Page loads get longer: on a busy 2-core machine a cold load has been seen to take several seconds.
       context.setDefaultNavigationTimeout(20_000);
@@ -205,21 +208,10 @@ export async function register(page: Page, user: NewUser): Promise<void> {
  * token, then POST. Returns the (unfollowed) response, body read.
  */
 export async function postFormOverHttp(path: string, fields: Record<string, string>): Promise<Response> {
-  const form = await fetch(`${baseURL}${path}`);
-  const cookie = form.headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0])
-    .join("; ");
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-  if (!csrf) throw new Error(`no CSRF token on ${path}`);
-  const response = await fetch(`${baseURL}${path}`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Cookie: cookie, Origin: baseURL, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrf, ...fields }),
-  });
-  await response.arrayBuffer();
-  return response;
+  const client = new FormClient(baseURL);
+  await client.get(path);
+  if (!client.csrf) throw new Error(`no CSRF token on ${path}`);
+  return (await client.post(path, fields)).response;
 }
 
 /** Registers over plain HTTP. For tests whose subject is not registration: quicker than driving the page. */
@@ -318,6 +310,7 @@ export type AxeSummary = {
  * rightly refuses an inline script without its nonce, and the page must be tested with its CSP on.
  */
 export async function runAxe(page: Page, onlyRules?: string[]): Promise<AxeSummary> {
+  await animationsSettled(page);
   const loaded = await page.evaluate(() => "axe" in window);
   if (!loaded) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async (rules) => {
@@ -348,6 +341,31 @@ export async function runAxe(page: Page, onlyRules?: string[]): Promise<AxeSumma
       incomplete: (results.incomplete ?? []).map((v) => v.id),
     };
   }, onlyRules ?? null);
+}
+
+/**
+ * Waits until no animation or transition runs in the page: colours read mid-transition are neither
+ * the old nor the new ones. With reduced motion none should start; one that never ends fails here,
+ * named, instead of as a colour-contrast violation by chance.
+ */
+async function animationsSettled(page: Page): Promise<void> {
+  try {
+    await page.waitForFunction(
+      () => document.getAnimations().every((animation) => animation.playState !== "running"),
+      null,
+      {
+        timeout: 5_000,
+      },
+    );
+  } catch {
+    const running = await page.evaluate(() =>
+      document.getAnimations().map((animation) => {
+        const target = (animation.effect as KeyframeEffect | null)?.target;
+        return `${animation.constructor.name} on ${target?.tagName.toLowerCase() ?? "?"}.${target?.className ?? ""}`;
+      }),
+    );
+    throw new Error(`animations still running before axe: ${running.join(", ")}`);
+  }
 }
 
 /** Every visible form control has a visible label (or visible text, for buttons). Returns the ones that don't. */

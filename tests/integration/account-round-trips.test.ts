@@ -3,7 +3,7 @@
 // checked, one round trip that counts the check (throttle) and reads the hash. Counted with the bench's own proxy.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type Counter, countDatabase } from "../../bench/lib/d1-round-trips";
+import { type Counter, countDatabase } from "../../harness/d1-round-trips";
 import {
   type Fields,
   newUser,

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { relyingParty } from "~/auth/passkeys/passkeys.server";
 import { authenticationOptions } from "~/auth/passkeys/sign-in.server";
 import { getDbOutsideRequest } from "~/database/db.server";
-import { type Counter, countDatabase } from "../../../bench/lib/d1-round-trips";
+import { type Counter, countDatabase } from "../../../harness/d1-round-trips";
 import { type Ceremony, SoftwareAuthenticator } from "../../helpers/authenticator";
 import { newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
 import { SESSION_COOKIE } from "../../helpers/cookies";

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messages } from "~/messages";
 import worker from "../../../app/worker";
-import { type Counter, countDatabase } from "../../../bench/lib/d1-round-trips";
+import { type Counter, countDatabase } from "../../../harness/d1-round-trips";
 import { type Fields, newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
 import { sha256HexIndependent } from "../../helpers/cookies";
 import { insertUser, resetEmailsCounted, resetTokensOf } from "../../helpers/db";
