@@ -70,10 +70,14 @@ export class FormClient {
   /** The Set-Cookie headers of the last response, raw. */
   lastSetCookies: string[] = [];
 
-  constructor(
-    readonly origin: string,
-    private readonly transport: Transport = overHttp,
-  ) {}
+  readonly origin: string;
+  private readonly transport: Transport;
+
+  // Plain fields, not parameter properties: Node runs this file as it is (type stripping only).
+  constructor(origin: string, transport: Transport = overHttp) {
+    this.origin = origin;
+    this.transport = transport;
+  }
 
   /**
    * Sends a request with the jar's cookies and stores what comes back. The whole body is read at

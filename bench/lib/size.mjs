@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { root, run } from "./processes.mjs";
+import { root, run } from "../../harness/processes.ts";
 
 export const BUDGETS = {
   /** Worker upload (script + wasm), gzipped. */

@@ -8,8 +8,8 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fetchStatus, root, run, start, stop } from "./processes.mjs";
-import { summarise } from "./stats.mjs";
+import { fetchStatus, root, run, start, stop } from "../../harness/processes.ts";
+import { summarise } from "../../harness/stats.ts";
 
 const RUNS = 3;
 

@@ -1,16 +1,18 @@
 // `npm run deploy` / `npm run deploy:staging`: build, apply the D1 migrations to the environment's
 // remote database, deploy, then GET the deployed <APP_ORIGIN>/healthcheck/; anything but a 200
 // fails loudly with the `wrangler rollback` command to run. Usage:
-//   node scripts/deploy.mjs --env production|staging [--dry-run]
+//   node scripts/deploy.ts --env production|staging [--dry-run]
 // --dry-run does the same offline: migrations on a fresh local D1, `wrangler deploy --dry-run`, and
 // the healthcheck step against that build served locally by `wrangler dev --env`.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { unstable_readConfig } from "wrangler";
+import { envProblems } from "../app/env.server.ts";
+import { buildApp, migrateLocal, serveBuilt } from "../harness/app-server.ts";
+import { type Fail, failWith } from "./lib/cli.ts";
 
 const PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000";
 // A new version reaches every location within seconds; give it half a minute before calling it broken.
@@ -20,66 +22,56 @@ const CHECK_INTERVAL_MS = 5_000;
 const args = process.argv.slice(2);
 const envName = args[args.indexOf("--env") + 1];
 const dryRun = args.includes("--dry-run");
+const fail: Fail = failWith("\n✗ deploy");
 if (!args.includes("--env") || !envName || envName.startsWith("-"))
-  fail("usage: node scripts/deploy.mjs --env NAME [--dry-run]");
+  fail("usage: node scripts/deploy.ts --env NAME [--dry-run]", 2);
 
-function fail(message) {
-  console.error(`\n✗ ${message}\n`);
-  process.exit(1);
-}
-
-function step(text) {
+function step(text: string) {
   console.log(`\n▶ ${text}`);
 }
 
-function run(command, commandArgs, env = {}) {
+function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = {}) {
   console.log(`$ ${command} ${commandArgs.join(" ")}`);
   const result = spawnSync(command, commandArgs, { stdio: "inherit", env: { ...process.env, ...env } });
   if (result.status !== 0) fail(`${command} ${commandArgs.join(" ")} failed (exit ${result.status})`);
 }
 
 /** What this environment deploys, from wrangler.toml; refuses a config that can't work. */
-function readEnvironment() {
+function readEnvironment(): { name: string; origin: string } {
   const config = unstable_readConfig({ env: envName });
-  const database = config.d1_databases.find((db) => db.binding === "DB");
-  const origin = config.vars?.APP_ORIGIN;
+  const database = config.d1_databases.find((db: { binding: string }) => db.binding === "DB");
   if (!database) fail(`wrangler.toml has no D1 binding DB in [env.${envName}]`);
   // Bindings are not inherited by an environment: a missing one would fail only in production.
-  if (!config.send_email.some((binding) => binding.name === "EMAIL"))
+  if (!config.send_email.some((binding: { name: string }) => binding.name === "EMAIL"))
     fail(`wrangler.toml has no [[env.${envName}.send_email]] binding EMAIL`);
-  if (typeof config.vars?.MAIL_FROM !== "string" || !config.vars.MAIL_FROM.includes("@"))
-    fail(`[env.${envName}.vars] MAIL_FROM must be the sender's address`);
-  if (typeof origin !== "string" || !/^https?:\/\/[^/]+$/.test(origin))
-    fail(`[env.${envName}.vars] APP_ORIGIN must be the site's origin (e.g. https://auth.example.com), not ${origin}`);
+  // The worker's own schema (app/env.server.ts): a deploy refuses exactly what the worker would.
+  const vars: Record<string, unknown> = config.vars ?? {};
+  const problems = envProblems(vars, ["MAIL_FROM", "APP_ORIGIN"]);
+  if (problems.length > 0) fail(problems.map((problem) => `[env.${envName}.vars] ${problem}`).join("\n"));
+  const origin = new URL(String(vars.APP_ORIGIN)).origin;
   if (!dryRun && database.database_id === PLACEHOLDER_ID)
     fail(
       `[env.${envName}] still has the placeholder database_id: run \`npx wrangler d1 create ${database.database_name}\` and put its id there`,
     );
-  return { name: config.name, origin };
+  return { name: config.name ?? "worker", origin };
 }
 
-/**
- * GET <origin>/healthcheck/ until it answers 200, or the attempts run out; returns the last status.
- * `firstAnswer`: retry only while nothing answers (a local server starting), then take its answer.
- */
-async function healthcheck(
-  origin,
-  { attempts = CHECK_ATTEMPTS, intervalMs = CHECK_INTERVAL_MS, firstAnswer = false } = {},
-) {
+/** GET <origin>/healthcheck/ until it answers 200, or the attempts run out; returns the last status. */
+async function healthcheck(origin: string): Promise<number | string> {
   const url = `${origin}/healthcheck/`;
-  let last = "no answer";
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  let last: number | string = "no answer";
+  for (let attempt = 1; attempt <= CHECK_ATTEMPTS; attempt++) {
     try {
       const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(10_000) });
       const body = await response.text();
       console.log(`GET ${url} → ${response.status} ${body.slice(0, 80)}`);
-      if (response.status === 200 || firstAnswer) return response.status;
+      if (response.status === 200) return response.status;
       last = response.status;
     } catch (error) {
-      last = error.message;
+      last = (error as Error).message;
       console.log(`GET ${url} → ${last}`);
     }
-    if (attempt < attempts) await sleep(intervalMs);
+    if (attempt < CHECK_ATTEMPTS) await sleep(CHECK_INTERVAL_MS);
   }
   return last;
 }
@@ -93,7 +85,7 @@ function requireSecrets() {
   console.log(`$ npx ${args.join(" ")}`);
   const result = spawnSync("npx", args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   if (result.status !== 0) fail(`npx ${args.join(" ")} failed (exit ${result.status})`);
-  const present = new Set(JSON.parse(result.stdout).map((secret) => secret.name));
+  const present = new Set((JSON.parse(result.stdout) as { name: string }[]).map((secret) => secret.name));
   const missing = REQUIRED_SECRETS.filter((secret) => !present.has(secret));
   if (missing.length > 0)
     fail(
@@ -106,7 +98,7 @@ function requireSecrets() {
     );
 }
 
-function rollbackAdvice(status, url) {
+function rollbackAdvice(status: number | string, url: string): string {
   const bar = "!".repeat(78);
   return [
     bar,
@@ -120,58 +112,29 @@ function rollbackAdvice(status, url) {
   ].join("\n");
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Serves the build with this environment's config on a local port; resolves to the child and its origin. */
-async function serveLocally(persist) {
-  const [port, inspector] = [await freePort(), await freePort()];
-  const child = spawn(
-    "npx",
-    ["wrangler", "dev", "--env", envName, "--port", String(port), "--ip", "127.0.0.1"].concat([
-      "--inspector-port",
-      String(inspector),
-      "--persist-to",
-      persist,
-      "--show-interactive-dev-session=false",
-    ]),
-    { stdio: ["ignore", "ignore", "inherit"], detached: true, env: { ...process.env, CI: "true" } },
-  );
-  return { child, origin: `http://127.0.0.1:${port}` };
-}
-
 const { name, origin } = readEnvironment();
 console.log(`${dryRun ? "Dry run: " : ""}deploying ${name} (--env ${envName}), checked at ${origin}/healthcheck/`);
 
 step("build");
-run("npx", ["remix", "vite:build"], { NODE_ENV: "production" });
+buildApp((text) => process.stdout.write(text));
 
 if (dryRun) {
   const work = mkdtempSync(join(tmpdir(), `deploy-${envName}-`));
   try {
     step("migrations, on a fresh local D1 with this environment's binding");
-    run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--env", envName, "--persist-to", work]);
+    migrateLocal({ env: envName, persistTo: work, log: (text) => process.stdout.write(text) });
     step("deploy (dry run: bundle only)");
     run("npx", ["wrangler", "deploy", "--dry-run", "--env", envName, "--outdir", join(work, "bundle")]);
     step("healthcheck, against this build served locally (wrangler dev --env)");
-    const local = await serveLocally(work);
-    // wrangler dev needs a few seconds to start: poll until it answers, then its answer is final.
-    const status = await healthcheck(local.origin, { attempts: 120, intervalMs: 1_000, firstAnswer: true }).finally(
-      () => {
-        try {
-          process.kill(-local.child.pid, "SIGTERM");
-        } catch {}
-      },
-    );
-    if (status !== 200) fail(rollbackAdvice(status, `${local.origin}/healthcheck/`));
+    // Started on free ports and polled until /healthcheck/ answers 200 (harness/app-server.ts);
+    // anything else, or no answer within two minutes, fails with wrangler's last output.
+    try {
+      const local = await serveBuilt({ env: envName, persistTo: work });
+      console.log(`GET ${local.origin}/healthcheck/ → 200`);
+      await local.stop();
+    } catch (error) {
+      fail(`the local healthcheck failed: ${(error as Error).message}`);
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
