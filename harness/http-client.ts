@@ -6,7 +6,7 @@
 /** One Set-Cookie line, split: attribute names lowercased; `expired` when it deletes the cookie. */
 export type SetCookie = { name: string; value: string; attributes: Map<string, string | true>; expired: boolean };
 
-export function parseSetCookie(line: string, now = Date.now()): SetCookie {
+function parseSetCookie(line: string, now = Date.now()): SetCookie {
   const [pair = "", ...rest] = line.split(";");
   const eq = pair.indexOf("=");
   const attributes = new Map<string, string | true>();

@@ -11,10 +11,10 @@ const MARKER = "send_email binding called with";
 const ANSI = /\u001b\[[0-9;]*m/g;
 const FILE_PATH = /(\/[^\s"'<>]+\.(?:txt|html|eml))\b/g;
 
-export type SentMessage = { log: string; parts: string[] };
+type SentMessage = { log: string; parts: string[] };
 
 /** Every message the server has logged as sent, oldest first. */
-export function sentMessages(): SentMessage[] {
+function sentMessages(): SentMessage[] {
   const log = readFileSync(inject("serverLog"), "utf8").replace(ANSI, "");
   return log
     .split(MARKER)
@@ -32,7 +32,7 @@ function decodeMime(text: string): string {
   return text.replace(/=\r?\n/g, "").replaceAll("=3D", "=");
 }
 
-export function messagesTo(address: string): SentMessage[] {
+function messagesTo(address: string): SentMessage[] {
   return sentMessages().filter((message) => [message.log, ...message.parts].some((part) => part.includes(address)));
 }
 
@@ -44,7 +44,7 @@ export function waitForResetLink(address: string, after = 0, timeoutMs = 15_000)
 }
 
 /** Waits until more than `after` links matching `pattern` have been sent to `address`; returns the newest. */
-export async function waitForLink(address: string, pattern: RegExp, after = 0, timeoutMs = 15_000): Promise<string> {
+async function waitForLink(address: string, pattern: RegExp, after = 0, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const links = messagesTo(address)

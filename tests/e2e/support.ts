@@ -24,7 +24,6 @@ export const JS_MODES = [
   { label: "JS on", js: true },
   { label: "JS off", js: false },
 ] as const;
-export type JsMode = (typeof JS_MODES)[number];
 
 // ---------- Browser and contexts ----------
 
@@ -124,12 +123,6 @@ const appScripts = new WeakMap<BrowserContext, boolean>();
 
 async function scriptsEnabled(page: Page): Promise<boolean> {
   return appScripts.get(page.context()) ?? true;
-}
-
-/** Path and query of the page's URL, e.g. `/login/?next=%2Fdash%2F`. */
-export function pathOf(page: Page): string {
-  const url = new URL(page.url());
-  return `${url.pathname}${url.search}`;
 }
 
 /**

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { messages } from "~/messages";
 import worker from "../../../app/worker";
 import { type Counter, countDatabase } from "../../../harness/d1-round-trips";
+import { median } from "../../../harness/stats";
 import { type Fields, newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
 import { sha256HexIndependent } from "../../helpers/cookies";
 import { insertUser, resetEmailsCounted, resetTokensOf } from "../../helpers/db";
@@ -21,12 +22,6 @@ afterEach(() => {
 async function forgot(email: string, browser = new TestBrowser({ awaitBackgroundWork: true }), init: RequestInit = {}) {
   if (!browser.csrf) await browser.get("/forgot-password/", init);
   return browser.post("/forgot-password/", { email }, init);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 describe("at most 3 emails per address per hour", () => {
