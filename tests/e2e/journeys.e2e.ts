@@ -1,5 +1,5 @@
 // The journeys people take, each with JavaScript on and off, against the app as `npm start` runs it.
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { describe, it } from "vitest";
 import {
   connectBrowser,
@@ -15,13 +15,13 @@ import {
   JS_MODES,
   logIn,
   mainButton,
+  type NewUser,
   newUser,
   queryD1,
   register,
   registerOverHttp,
   visit,
   waitForHydration,
-  watchConsole,
 } from "./support";
 
 const chromium = connectBrowser();
@@ -29,11 +29,19 @@ const chromium = connectBrowser();
 /** Emails registered by double clicks; one D1 query at the end checks them all (wrangler is slow to start). */
 const doubleClicked: string[] = [];
 
+/** Fills the registration form, submits it with `click` on its button, and waits for the login page. */
+async function registerWith(page: Page, user: NewUser, click: (button: Locator) => Promise<void>): Promise<void> {
+  await visit(page, "/register/");
+  await fillRegistration(page, user);
+  await click(mainButton(page, "Register"));
+  await expectPath(page, "/login/");
+  await page.getByText("You have successfully registered! You may now login.").waitFor();
+  await waitForHydration(page);
+}
+
 describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
   it("register, see the flash once, log in, see the dashboard, log out, and be sent to log in again", async () => {
-    const page = await chromium.page(js);
-    const errors = watchConsole(page);
-    const user = newUser("journey");
+    const { page, user, errors } = await chromium.visitor(js, "journey");
 
     await register(page, user);
     const registered = page
@@ -151,10 +159,7 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
   });
 
   it("follows `next`: /dash/ signed out, log in, land on /dash/", async () => {
-    const page = await chromium.page(js);
-    const errors = watchConsole(page);
-    const user = newUser("next");
-    await registerOverHttp(user);
+    const { page, user, errors } = await chromium.visitor(js, "next", { registered: true });
 
     // From the home page's link: with JS on, the guard's redirect arrives through a data request.
     await visit(page, "/");
@@ -205,17 +210,9 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
   });
 
   it("a double-clicked submit button creates one user and one session", async () => {
-    const page = await chromium.page(js);
+    const { page, user, errors } = await chromium.visitor(js, "double");
     const posts = countPosts(page);
-    const errors = watchConsole(page);
-    const user = newUser("double");
-
-    await visit(page, "/register/");
-    await fillRegistration(page, user);
-    await mainButton(page, "Register").dblclick();
-    await expectPath(page, "/login/");
-    await page.getByText("You have successfully registered! You may now login.").waitFor();
-    await waitForHydration(page);
+    await registerWith(page, user, (button) => button.dblclick());
 
     await fillLogin(page, user);
     await mainButton(page, "Log in").dblclick();
@@ -230,17 +227,9 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
 
   if (js) {
     it("a human-speed double click (a second click 80 ms later) still posts once", async () => {
-      const page = await chromium.page(js);
+      const { page, user, errors } = await chromium.visitor(js, "slowdouble");
       const posts = countPosts(page);
-      const errors = watchConsole(page);
-      const user = newUser("slowdouble");
-
-      await visit(page, "/register/");
-      await fillRegistration(page, user);
-      await clickTwice(page, mainButton(page, "Register"));
-      await expectPath(page, "/login/");
-      await page.getByText("You have successfully registered! You may now login.").waitFor();
-      await waitForHydration(page);
+      await registerWith(page, user, (button) => clickTwice(page, button));
 
       // The pending state shows while the post is in flight.
       await page.route("**/login.data", async (route) => {

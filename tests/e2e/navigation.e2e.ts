@@ -10,8 +10,6 @@ import {
   headerButton,
   headerLink,
   logIn,
-  newUser,
-  registerOverHttp,
   visit,
   waitForHydration,
   watchConsole,
@@ -48,10 +46,7 @@ async function heading(page: Page): Promise<string | null> {
 
 describe("client-side navigation (JS on)", () => {
   it("moves between every page by links and history without reloads, loops or console errors", async () => {
-    const page = await chromium.page(true);
-    const errors = watchConsole(page);
-    const user = newUser("nav");
-    await registerOverHttp(user);
+    const { page, user, errors } = await chromium.visitor(true, "nav", { registered: true });
 
     await visit(page, "/");
     const requests = watchRequests(page);

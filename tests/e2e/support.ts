@@ -73,6 +73,16 @@ export function connectBrowser() {
       const context = await this.context(js, options);
       return context.newPage();
     },
+    /**
+     * A new person on a page of their own, its console errors collected. `registered`: their account
+     * is made over HTTP first, for tests whose subject is not registration.
+     */
+    async visitor(js: boolean, label: string, { registered = false } = {}) {
+      const page = await this.page(js);
+      const user = newUser(label);
+      if (registered) await registerOverHttp(user);
+      return { page, user, errors: watchConsole(page) };
+    },
   };
 }
 
@@ -341,7 +351,7 @@ export async function runAxe(page: Page, onlyRules?: string[]): Promise<AxeSumma
  * the old nor the new ones. With reduced motion none should start; one that never ends fails here,
  * named, instead of as a colour-contrast violation by chance.
  */
-async function animationsSettled(page: Page): Promise<void> {
+export async function animationsSettled(page: Page): Promise<void> {
   try {
     await page.waitForFunction(
       () => document.getAnimations().every((animation) => animation.playState !== "running"),
@@ -357,7 +367,7 @@ async function animationsSettled(page: Page): Promise<void> {
         return `${animation.constructor.name} on ${target?.tagName.toLowerCase() ?? "?"}.${target?.className ?? ""}`;
       }),
     );
-    throw new Error(`animations still running before axe: ${running.join(", ")}`);
+    throw new Error(`animations still running: ${running.join(", ")}`);
   }
 }
 

@@ -5,6 +5,7 @@ import type { Page } from "playwright-core";
 import { describe, it } from "vitest";
 import { SCREENSHOT_DIR } from "./config";
 import {
+  animationsSettled,
   connectBrowser,
   expect,
   expectPath,
@@ -42,15 +43,8 @@ describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
     async function capture(state: string) {
       for (const colorScheme of SCHEMES) {
         await page.emulateMedia({ colorScheme });
-        // Colours ease over 0.15 s when the scheme flips; measure the settled page.
-        await page.evaluate(() =>
-          Promise.all(
-            document
-              .getAnimations()
-              .filter((animation) => animation instanceof CSSTransition)
-              .map((animation) => animation.finished),
-          ),
-        );
+        // Reduced motion turns the colour transitions off; this proves none is still running.
+        await animationsSettled(page);
         expect(await horizontalOverflow(page), `${state} scrolls sideways at ${viewport.width} px`).toBeLessThanOrEqual(
           0,
         );
