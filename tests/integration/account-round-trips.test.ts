@@ -1,37 +1,5 @@
-// The D1 budget of the account POSTs: each successful change is ONE write round trip (one batch),
-// besides the guard's read of the session (every signed-in request has it) and, where a password is
-// checked, one round trip that counts the check (throttle) and reads the hash. Counted with the bench's own proxy.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type Counter, countDatabase } from "../../harness/d1-round-trips";
-import {
-  type Fields,
-  newUser,
-  ORIGIN,
-  registerThroughForm,
-  signedInBrowser,
-  type TestBrowser,
-} from "../helpers/browser";
-import { callWorker } from "../helpers/worker";
-
-/** One form POST from `browser`, through the whole worker, with D1 counted. */
-async function countedPost(browser: TestBrowser, path: string, fields: Fields) {
-  const counter: Counter = { roundTrips: 0, statements: 0 };
-  const request = new Request(new URL(path, ORIGIN), {
-    method: "POST",
-    redirect: "manual",
-    body: new URLSearchParams({ csrf: browser.csrf ?? "", ...fields }),
-    headers: {
-      Cookie: browser.cookieHeader(),
-      "Content-Type": "application/x-www-form-urlencoded",
-      Origin: ORIGIN,
-      "Sec-Fetch-Site": "same-origin",
-      "CF-Connecting-IP": browser.ip,
-    },
-  });
-  const response = await callWorker(request, { ...env, DB: countDatabase(env.DB, counter) });
-  return { status: response.status, ...counter };
-}
+import { countedPost, newUser, registerThroughForm, signedInBrowser } from "../helpers/browser";
 
 async function signedIn() {
   const user = await registerThroughForm(newUser());
@@ -44,7 +12,7 @@ async function signedIn() {
 describe("D1 round trips per successful account POST", () => {
   it("profile: guard read + 1 write", async () => {
     const { browser } = await signedIn();
-    const counted = await countedPost(browser, "/account/", { first_name: "Ada", last_name: "Byron" });
+    const counted = (await countedPost(browser, "/account/", { first_name: "Ada", last_name: "Byron" })).count;
     console.info("POST /account/", counted);
     expect(counted).toEqual({ status: 303, roundTrips: 2, statements: 2 });
   });
@@ -53,28 +21,30 @@ describe("D1 round trips per successful account POST", () => {
     const { browser } = await signedIn();
     const { html } = await browser.get("/account/");
     const reference = /name="session" value="([^"]+)"/.exec(html)?.[1] ?? "";
-    const one = await countedPost(browser, "/account/sessions/", { session: reference });
+    const one = (await countedPost(browser, "/account/sessions/", { session: reference })).count;
     console.info("POST /account/sessions/ (one)", one);
     expect(one).toEqual({ status: 303, roundTrips: 2, statements: 2 });
-    const others = await countedPost(browser, "/account/sessions/", { session: "others" });
+    const others = (await countedPost(browser, "/account/sessions/", { session: "others" })).count;
     console.info("POST /account/sessions/ (others)", others);
     expect(others).toEqual({ status: 303, roundTrips: 2, statements: 2 });
   });
 
   it("change password: guard read + throttle-count-and-hash + 1 write batch (hash and generation, other sessions, rotation, links, throttle)", async () => {
     const { user, browser } = await signedIn();
-    const counted = await countedPost(browser, "/account/password/", {
-      current_password: user.password ?? "",
-      password: "a brand new passphrase",
-      confirm_password: "a brand new passphrase",
-    });
+    const counted = (
+      await countedPost(browser, "/account/password/", {
+        current_password: user.password ?? "",
+        password: "a brand new passphrase",
+        confirm_password: "a brand new passphrase",
+      })
+    ).count;
     console.info("POST /account/password/", counted);
     expect(counted).toEqual({ status: 303, roundTrips: 3, statements: 8 });
   });
 
   it("delete account: guard read + hash-and-throttle read + 1 write batch", async () => {
     const { user, browser } = await signedIn();
-    const counted = await countedPost(browser, "/account/delete/", { password: user.password ?? "" });
+    const counted = (await countedPost(browser, "/account/delete/", { password: user.password ?? "" })).count;
     console.info("POST /account/delete/", counted);
     expect(counted).toEqual({ status: 303, roundTrips: 3, statements: 5 });
   });

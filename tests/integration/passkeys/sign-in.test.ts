@@ -7,14 +7,12 @@ import { describe, expect, it } from "vitest";
 import { relyingParty } from "~/auth/passkeys/passkeys.server";
 import { authenticationOptions } from "~/auth/passkeys/sign-in.server";
 import { getDbOutsideRequest } from "~/database/db.server";
-import { type Counter, countDatabase } from "../../../harness/d1-round-trips";
 import { type Ceremony, SoftwareAuthenticator } from "../../helpers/authenticator";
-import { newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
+import { countedPost, newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
 import { SESSION_COOKIE } from "../../helpers/cookies";
 import { userByEmail } from "../../helpers/db";
 import { addPasskeyThroughPage, postForJson, RP_ID, signedInMailingBrowser } from "../../helpers/passkeys";
 import { turnOnInDatabase } from "../../helpers/two-factor";
-import { callWorker } from "../../helpers/worker";
 
 const NOT_REGISTERED = "That passkey is not registered here.";
 const REFUSED = "That passkey could not be verified. Try again.";
@@ -178,20 +176,8 @@ describe("D1 round trips of a passkey sign-in", () => {
   it("options: 1 (the challenge stored, expired ones swept); sign-in: 4 (challenge spent + passkey read, throttle count, counter, completeSignIn's batch)", async () => {
     const { authenticator, browser } = await userWithPasskey();
     const counted = async (path: string, fields: Record<string, string>) => {
-      const counter: Counter = { roundTrips: 0, statements: 0 };
-      const request = new Request(new URL(path, ORIGIN), {
-        method: "POST",
-        body: new URLSearchParams({ csrf: browser.csrf ?? "", ...fields }),
-        headers: {
-          Cookie: browser.cookieHeader(),
-          "Content-Type": "application/x-www-form-urlencoded",
-          Origin: ORIGIN,
-          "Sec-Fetch-Site": "same-origin",
-          "CF-Connecting-IP": browser.ip,
-        },
-      });
-      const response = await callWorker(request, { ...env, DB: countDatabase(env.DB, counter) });
-      return { status: response.status, body: (await response.json()) as Record<string, unknown>, ...counter };
+      const { body, count } = await countedPost(browser, path, fields);
+      return { ...count, body: JSON.parse(body) as Record<string, unknown> };
     };
     const options = await counted("/login/passkey/options/", {});
     expect(options).toMatchObject({ status: 200, roundTrips: 1 });
