@@ -8,7 +8,7 @@ import { messages, serverMessages } from "~/messages";
 import { WERKZEUG_3_VECTORS } from "../fixtures/werkzeug-vectors";
 import { type Fields, newUser, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
 import { sha256HexIndependent } from "../helpers/cookies";
-import { emailsCounted, insertUser, tokensOf, userByEmail } from "../helpers/db";
+import { createUser, emailsCounted, tokensOf, userByEmail } from "../helpers/db";
 import { select, selectOne, visibleInputs } from "../helpers/html";
 import { addressLinksTo, mailTo, newestAddressLink, newestResetLink } from "../helpers/mailbox";
 
@@ -276,7 +276,7 @@ describe("other ways an address is (or is not) confirmed", () => {
   it("an imported user (a row as users:import writes it) starts unconfirmed and sees the banner", async () => {
     const vector = WERKZEUG_3_VECTORS.find((v) => v.method === "scrypt:1024:8:1") ?? expect.fail("no vector");
     const email = newUser().email ?? "";
-    await insertUser({ email, passwordHash: vector.hash });
+    await createUser({ email, passwordHash: vector.hash });
     expect(await confirmedAt(email)).toBeNull();
     const { browser } = await signedInBrowser({ email, password: vector.password });
     expect(textOf((await browser.get("/dash/")).html)).toContain("Your email address is not confirmed.");

@@ -10,7 +10,7 @@ import { type Counter, countDatabase } from "../../../harness/d1-round-trips";
 import { median } from "../../../harness/stats";
 import { type Fields, newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
 import { sha256HexIndependent } from "../../helpers/cookies";
-import { insertUser, resetEmailsCounted, resetTokensOf } from "../../helpers/db";
+import { createUser, resetEmailsCounted, resetTokensOf } from "../../helpers/db";
 import { mailTo, newestResetLink, resetLinksTo } from "../../helpers/mailbox";
 
 const MINUTE = 60 * 1000;
@@ -149,7 +149,7 @@ describe("no enumeration by timing", () => {
     const known: string[] = [];
     for (let i = 0; i < rounds; i++) {
       const email = newUser().email ?? "";
-      await insertUser({ email, passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaA" });
+      await createUser({ email, passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaA" });
       known.push(email);
     }
     const time = async (email: string) => {
