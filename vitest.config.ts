@@ -3,11 +3,14 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { mailboxService } from "./tests/setup/mailbox";
 import { nodeArgon2Service } from "./tests/setup/node-argon2";
+import { pwnedStandInPort } from "./tests/setup/pwned-passwords";
 import { werkzeugService } from "./tests/setup/werkzeug";
 
 // Tests run inside workerd against a real local D1 (Miniflare) with the real migrations applied.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url)));
+  // The Pwned Passwords stand-in, started on this port by the global setup below.
+  const pwnedOrigin = `http://127.0.0.1:${await pwnedStandInPort()}`;
   return {
     plugins: [
       cloudflareTest({
@@ -23,6 +26,7 @@ export default defineConfig(async () => {
             // Email configuration, as an operator sets it; links must use this origin, whatever the Host.
             MAIL_FROM: "no-reply@edge-auth.test",
             APP_ORIGIN: "http://localhost",
+            PWNED_PASSWORDS_URL: `${pwnedOrigin}/range/`,
           },
           // @node-rs/argon2 running in Node, the independent reference for the argon2 cross-check.
           // MAILBOX reads back the messages the simulated send_email binding kept (tests/setup/mailbox.ts);
@@ -39,6 +43,7 @@ export default defineConfig(async () => {
         : process.env.BENCH_LEGACY_HASHES
           ? ["bench/legacy-hash-costs.test.ts"]
           : ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+      globalSetup: ["./tests/setup/pwned-passwords.ts"],
       // Every test holds the code to production's PBKDF2 limit (local workerd has none).
       setupFiles: ["./tests/setup/apply-migrations.ts", "./tests/setup/production-pbkdf2-limit.ts"],
       // Audit lines are asserted where they matter; elsewhere they are noise.

@@ -71,6 +71,12 @@ export const config = {
    * enough that a session left open somewhere can't be used to add a factor later.
    */
   confirmationLifetimeMs: 10 * 60 * 1000,
+  /**
+   * Pwned Passwords range API (app/passwords/pwned-passwords.server.ts): a breach check that has not
+   * answered in a second is given up (the password is accepted, the event logged): a slow third party
+   * must not hold up registration. Range answers change rarely; the edge cache keeps each a day.
+   */
+  pwnedPasswords: { timeoutMs: 1000, cacheSeconds: DAY_SECONDS },
   /** Field limits from docs/product.md; RFC 5321 caps an address at 254 characters. */
   limits: { emailMax: 254, nameMax: 100, passwordMin: 8, passwordMax: 128 },
 } as const;

@@ -16,7 +16,7 @@ interface Env {
   MAIL_FROM?: string;
   /** The site's origin, per environment ([env.*.vars]; npm start passes the local one): links in emails point there, never at a request's Host, and the deploy script checks its /healthcheck/. */
   APP_ORIGIN?: string;
-  /** The Pwned Passwords range API; unset means the public one (app/env.server.ts). The tests point it at a local stand-in. */
+  /** The Pwned Passwords range API ([env.*.vars]); unset, the breach check is off. npm start and the tests point it at a local stand-in. */
   PWNED_PASSWORDS_URL?: string;
   /** "off" skips the per-IP limit: a local-only switch for load tests from one address (npm start honours it). */
   RATE_LIMITS?: string;
@@ -25,4 +25,9 @@ interface Env {
 // workerd's constant-time comparison; the DOM lib's SubtleCrypto doesn't know it.
 interface SubtleCrypto {
   timingSafeEqual(a: ArrayBuffer | ArrayBufferView, b: ArrayBuffer | ArrayBufferView): boolean;
+}
+
+// The Workers edge cache (caches.default); the DOM lib's CacheStorage doesn't know it.
+interface CacheStorage {
+  readonly default: Cache;
 }

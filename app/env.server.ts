@@ -61,8 +61,13 @@ const envSchema = {
     ),
     z.transform((text) => new URL(text).origin),
   ),
-  /** The Pwned Passwords range API (k-anonymity: only 5 hex digits of a SHA-1 leave); a stand-in server in the tests. */
-  PWNED_PASSWORDS_URL: z._default(secureUrl, "https://api.pwnedpasswords.com"),
+  /**
+   * The Pwned Passwords range API, up to where the 5 hex digits go (https://api.pwnedpasswords.com/range/
+   * in production). Unset, the breach check is off; local runs and the tests point it at a stand-in.
+   */
+  PWNED_PASSWORDS_URL: z.optional(
+    secureUrl.check(z.refine((text) => text.endsWith("/"), "must end with / (the 5 hex digits follow it)")),
+  ),
 };
 
 export type EnvName = keyof typeof envSchema;

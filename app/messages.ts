@@ -55,6 +55,8 @@ export const serverMessages = {
   accountDeleted: "Your account has been deleted.",
   currentPasswordWrong: "Your current password is not correct",
   passwordWrong: "Your password is not correct",
+  passwordBreached: "This password has appeared in a data breach. Choose another one.",
+  changeBreachedPassword: "Your password has appeared in a data breach. Please change it.",
   newPasswordUnchanged: "Your new password must be different from your current one",
   passkeyAdded: "The passkey has been added.",
   passkeyRemoved: "The passkey has been removed.",

@@ -60,18 +60,6 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_expires_at_idx").on(t.expiresAt)],
 );
 
-// Failed logins per account, counted where every isolate and location sees them. Keyed by the
-// SHA-256 of the normalised email: attempts on addresses that have no account store no address.
-export const loginFailures = sqliteTable(
-  "login_failures",
-  {
-    emailHash: text("email_hash").primaryKey(),
-    failures: integer("failures").notNull(),
-    windowStartedAt: integer("window_started_at", { mode: "timestamp_ms" }).notNull(),
-  },
-  (t) => [index("login_failures_window_started_at_idx").on(t.windowStartedAt)],
-);
-
 // Part three. Every one-time link and pending step, whatever it is for: reset links, address
 // confirmation links, address-change links, pending two-step sign-ins. Only the SHA-256 (hex) of
 // the token is kept; a newer token of one purpose for one account voids the older ones.
@@ -126,6 +114,14 @@ export const signInAttempts = sqliteTable(
     index("sign_in_attempts_window_started_at_idx").on(t.windowStartedAt),
   ],
 );
+
+// Every address `npm run users:import` has brought over from the Flask site, as the SHA-256 of the
+// normalised address (no address is kept): a second run of the same export skips them, so an
+// account deleted since the first run is not brought back.
+export const importedEmails = sqliteTable("imported_emails", {
+  emailHash: text("email_hash").primaryKey(),
+  importedAt: integer("imported_at", { mode: "timestamp_ms" }).notNull(),
+});
 
 // Browsers (the `__device` cookie's random id, hashed) that have signed in to an account.
 export const recognisedDevices = sqliteTable(

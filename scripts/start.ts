@@ -1,11 +1,13 @@
 // `npm start`: build, migrate the local D1, make sure local secrets exist, then serve the built
 // worker in workerd with `wrangler dev` on $PORT (default 8787) and print the URL. APP_ORIGIN (the
-// origin of links in emails) is that URL unless set in the environment. Tests and the bench start
-// the app through this too (harness/app-server.ts startApp), with PERSIST_TO, INSPECTOR_PORT and
+// origin of links in emails) is that URL unless set in the environment. Breach checks go to a local
+// stand-in of the Pwned Passwords range API (scripts/lib/pwned-stand-in.ts) unless PWNED_PASSWORDS_URL
+// is set in the environment. Tests and the bench start the app through this too (harness/app-server.ts startApp), with PERSIST_TO, INSPECTOR_PORT and
 // RATE_LIMITS set.
 import { spawn } from "node:child_process";
 import { buildApp, migrateLocal, wranglerDevArgs } from "../harness/app-server.ts";
 import { writeDevVars } from "./lib/dev-vars.ts";
+import { startPwnedStandIn } from "./lib/pwned-stand-in.ts";
 
 const port = Number(process.env.PORT ?? "8787");
 // Links in emails must point at the address this run serves (README "Email"), whatever .dev.vars says.
@@ -23,6 +25,9 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
+
+// Started after the build, so a failed build leaves no server behind; it lives as long as this process.
+vars.PWNED_PASSWORDS_URL = process.env.PWNED_PASSWORDS_URL ?? (await startPwnedStandIn()).url;
 
 const inspectorPort = Number(process.env.INSPECTOR_PORT ?? "9229");
 const server = spawn("npx", wranglerDevArgs({ port, inspectorPort, persistTo, vars }), {

@@ -25,7 +25,8 @@ const { users } = schema;
 export type RecheckFailure =
   | { ok: false; reason: "wrong" }
   | { ok: false; reason: "locked"; retryAfterMinutes: number };
-type Recheck = { ok: true; throttleKey: ThrottleKey } | RecheckFailure;
+/** `generation`: the account's credential generation, read together with the hash that was checked. */
+type Recheck = { ok: true; throttleKey: ThrottleKey; generation: number } | RecheckFailure;
 
 /**
  * Checks the signed-in user's password once more, counted by the per-account throttle before it runs
@@ -44,7 +45,11 @@ export async function recheckPassword(
   const key = await throttleKey(request, env, user.email);
   const [counted, [row]] = await db.batch([
     countCheck(db, key, now),
-    db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, user.id)).limit(1),
+    db
+      .select({ passwordHash: users.passwordHash, generation: users.credentialGeneration })
+      .from(users)
+      .where(eq(users.id, user.id))
+      .limit(1),
   ]);
   const verdict = checkVerdict(counted, now);
   if (!verdict.allowed) {
@@ -55,7 +60,7 @@ export async function recheckPassword(
     await audit("password_recheck_failure", request, env, user.id);
     return { ok: false, reason: "wrong" };
   }
-  return { ok: true, throttleKey: key };
+  return { ok: true, throttleKey: key, generation: row.generation };
 }
 
 export async function updateProfile(
@@ -75,27 +80,28 @@ export async function updateProfile(
 /**
  * Sets the new password through the one credential change (credentials.server.ts): every other
  * session ends, this one moves to a new token, returned for the browser's cookie. The old cookie
- * value is dead after it.
+ * value is dead after it. The change is bound to the generation read with the current password:
+ * when another change (a reset, say) landed while this one checked, it writes nothing
+ * (`superseded`; that change has signed this session out).
  */
 export async function changePassword(
   request: Request,
   context: AppLoadContext,
   user: SignedInUser,
   form: ChangePasswordForm,
-): Promise<{ ok: true; token: string } | RecheckFailure> {
+): Promise<{ ok: true; token: string } | RecheckFailure | { ok: false; reason: "superseded" }> {
   const check = await recheckPassword(request, context, user, form.current_password);
   if (!check.ok) return check;
   const { env } = context.cloudflare;
   const { token, id } = await mintSessionToken();
-  await setPassword(
+  const changed = await setPassword(
     request,
     context,
     { userId: user.id, email: user.email, firstName: user.firstName },
     form.password,
-    {
-      keepSession: { id: user.sessionId, newId: id },
-    },
+    { keepSession: { id: user.sessionId, newId: id }, ifGeneration: check.generation },
   );
+  if (!changed) return { ok: false, reason: "superseded" };
   await audit("password_changed", request, env, user.id);
   return { ok: true, token };
 }

@@ -10,8 +10,10 @@ import { checkVerdict, countCheck, throttleKey } from "~/auth/throttle.server";
 import { newToken } from "~/auth/tokens.server";
 import { getDb, schema } from "~/database/db.server";
 import { mailConfig, sendConfirmAddressEmail } from "~/email/send.server";
-import { type Flash, messages } from "~/messages";
+import { type Flash, messages, serverMessages } from "~/messages";
 import { hashPassword, verifyDummyPassword, verifyStoredPassword } from "~/passwords/password.server";
+import { isBreachedPassword } from "~/passwords/pwned-passwords.server";
+import { describeStoredHash } from "~/passwords/stored-hash.server";
 import { safeRedirect } from "~/safe-redirect";
 import type { LoginForm, RegisterForm } from "~/validation";
 
@@ -77,8 +79,13 @@ async function loadUser(request: Request, context: AppLoadContext): Promise<Sign
 export async function requireUser(request: Request, context: AppLoadContext): Promise<SignedInUser> {
   const user = await getUser(request, context);
   if (user) return user;
+  throw await toLogin(request, context);
+}
+
+/** To the login page, and after it back to this page: "Please log in to access this page.". */
+export function toLogin(request: Request, context: AppLoadContext): Promise<Response> {
   const next = pathOf(request);
-  throw await redirectWithFlash(request, context, `/login/?${new URLSearchParams({ next })}`, {
+  return redirectWithFlash(request, context, `/login/?${new URLSearchParams({ next })}`, {
     kind: "info",
     text: messages.loginRequired,
   });
@@ -201,12 +208,18 @@ export async function logIn(request: Request, context: AppLoadContext, credentia
     return { ok: false, reason: "invalid" };
   }
 
+  // An imported user's first sign-in is the one time the Flask site's password is at hand here and
+  // was never checked against breaches: checked now (ordinary logins ask no one), and when breached
+  // the user is signed in and sent to change it.
+  const breached =
+    describeStoredHash(user.passwordHash).kind === "werkzeug" && (await isBreachedPassword(credentials.password, env));
   const response = await completeSignIn(request, context, {
     userId: user.id,
     email: credentials.email,
     generation: user.generation,
     remember: credentials.remember_me,
-    next: credentials.next,
+    next: breached ? "/account/password/" : credentials.next,
+    ...(breached ? { flash: { kind: "error", text: serverMessages.changeBreachedPassword } } : {}),
     method: "password",
     // Old argon2 parameters or a hash imported from the Flask site: replaced in the same write.
     ...(check.upgrade ? { rehash: hashPassword(credentials.password) } : {}),

@@ -53,7 +53,7 @@ export async function findResetAccount(context: AppLoadContext, token: string | 
  * password through the one credential change (credentials.server.ts: a new generation, every session
  * of the account, every link, the throttle's counts; "Your password was changed" to the account's
  * address), confirming the address too (the link proved the owner reads it). False when the link
- * was spent, superseded or voided in the meantime.
+ * was spent, superseded or voided in the meantime, or another credential change landed after it was spent.
  */
 export async function resetPassword(
   request: Request,
@@ -68,7 +68,9 @@ export async function resetPassword(
   const [spent] = await spendToken(getDb(context), "password_reset", hash);
   if (spent?.userId !== account.userId) return false;
   const confirmed = { emailConfirmedAt: sql`coalesce(${users.emailConfirmedAt}, ${Date.now()})` };
-  if (!(await setPassword(request, context, account, password, { alsoSet: confirmed }))) return false;
+  // Bound to the generation the link was issued under: a change that landed since wins, this writes nothing.
+  const options = { alsoSet: confirmed, ifGeneration: spent.generation };
+  if (!(await setPassword(request, context, account, password, options))) return false;
   await audit("password_reset", request, env, account.userId);
   return true;
 }

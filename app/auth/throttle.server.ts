@@ -122,7 +122,7 @@ export function clearChecks(db: Db, key: ThrottleKey, onlyIf?: SQL) {
   return db.delete(signInAttempts).where(and(sql`${signInAttempts.bucket} = ${bucketOf(db, key)}`, onlyIf));
 }
 
-/** Every bucket of the account (a credential change; a deleted account). Unexecuted, for a batch. */
-export function clearAccountChecks(db: Db, accountKey: string) {
-  return db.delete(signInAttempts).where(eq(signInAttempts.accountKey, accountKey));
+/** Every bucket of the account (a credential change; a deleted account). Unexecuted, for a batch (`onlyIf` as in clearChecks). */
+export function clearAccountChecks(db: Db, accountKey: string, onlyIf?: SQL) {
+  return db.delete(signInAttempts).where(and(eq(signInAttempts.accountKey, accountKey), onlyIf));
 }

@@ -119,7 +119,7 @@ export function spendToken(db: Db, purpose: TokenPurpose, hash: string, now = ne
   return db
     .delete(tokens)
     .where(live(purpose, hash, now))
-    .returning({ userId: tokens.userId, data: tokens.data });
+    .returning({ userId: tokens.userId, data: tokens.data, generation: tokens.credentialGeneration });
 }
 
 export type TokenHolder = {
@@ -158,6 +158,6 @@ export async function findLiveToken(
 }
 
 /** Deletes every token of these purposes a user holds (e.g. a credential change drops pending resets). */
-export function dropTokens(db: Db, userId: number, purposes: TokenPurpose[]) {
-  return db.delete(tokens).where(and(eq(tokens.userId, userId), inArray(tokens.purpose, purposes)));
+export function dropTokens(db: Db, userId: number, purposes: TokenPurpose[], onlyIf?: SQL) {
+  return db.delete(tokens).where(and(eq(tokens.userId, userId), inArray(tokens.purpose, purposes), onlyIf));
 }

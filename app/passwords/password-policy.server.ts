@@ -1,10 +1,10 @@
 // Password rules beyond length, Django-style: a list of small validators, each naming the first
-// problem it finds with a new password or null. A validator may be async (one that asks a breach
-// service over the network, say): add it to the list and every form that sets a password applies it
-// (app/http/form-action.server.ts runs the policy). Server-only, so the common-password list stays
-// out of the browser bundle.
+// problem it finds with a new password or null. A validator may be async (the breach check asks a
+// service over the network): every form that sets a password applies the list (app/http/form-action.server.ts
+// runs the policy). Server-only, so the common-password list stays out of the browser bundle.
 import { messages, serverMessages } from "~/messages";
 import commonPasswordList from "~/passwords/common-passwords.txt?raw";
+import { isBreachedPassword } from "~/passwords/pwned-passwords.server";
 
 /** A password about to be set, with what the rules compare it to. */
 export type NewPassword = {
@@ -36,6 +36,8 @@ const validators: PasswordValidator[] = [
     const contains = localPart.length >= 3 && lowered.includes(localPart);
     return lowered === localPart || contains ? messages.passwordContainsEmail : null;
   },
+  // Last: the only rule that may wait on the network, asked only when the local ones pass.
+  async ({ password }, env) => ((await isBreachedPassword(password, env)) ? serverMessages.passwordBreached : null),
 ];
 
 /** The first rule the new password breaks, or null. Rules run in order; a later one never runs once one fails. */

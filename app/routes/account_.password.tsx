@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { redirect } from "@remix-run/cloudflare";
 import { useActionData } from "@remix-run/react";
 import { changePassword } from "~/account/account.server";
-import { requireUser, signedInPage } from "~/auth/auth.server";
+import { requireUser, signedInPage, toLogin } from "~/auth/auth.server";
 import { rotatedCookie } from "~/auth/session-cookie.server";
 import { backToAccount, Card } from "~/components/card";
 import { CurrentPasswordField, FormError, NewPasswordFields } from "~/components/fields";
@@ -30,6 +30,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const change = await changePassword(request, context, user, submission.data);
   if (!change.ok) {
     if (change.reason === "locked") return submission.tooManyAttempts(change.retryAfterMinutes);
+    // Another change (a reset) came first and signed this session out: log in again, as requireUser says.
+    if (change.reason === "superseded") throw await toLogin(request, context);
     return submission.reject({ current_password: serverMessages.currentPasswordWrong });
   }
   const cookie = await rotatedCookie(request, context, change.token, {

@@ -6,8 +6,12 @@ import { gzipSync } from "node:zlib";
 import { root, run } from "../../harness/processes.ts";
 
 export const BUDGETS = {
-  /** Worker upload (script + wasm), gzipped. */
-  workerGzipKiB: 250,
+  /**
+   * Worker upload (script + wasm), gzipped. 251 since issue 17: the breached-password check and the
+   * generation-bound credential change took the worker from 249.7 to 250.5 KiB (Workers' own limit
+   * is 3 MiB on the free plan; this budget is there to catch a dependency that bloats the bundle).
+   */
+  workerGzipKiB: 251,
   /** Client JS loaded by the login page, gzipped. */
   loginPageJsGzipKiB: 100,
 };

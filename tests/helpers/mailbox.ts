@@ -1,5 +1,6 @@
 // Reading the emails the app sent through the simulated send_email binding (tests/setup/mailbox.ts).
 import { env } from "cloudflare:workers";
+import { TestBrowser } from "./browser";
 
 export type Mailbox = { texts: string[]; htmls: string[] };
 
@@ -27,6 +28,14 @@ export async function newestResetLink(address: string): Promise<URL> {
   const link = (await resetLinksTo(address)).at(-1);
   if (!link) throw new Error(`no reset link was sent to ${address}`);
   return new URL(link);
+}
+
+/** Asks for a reset link for `address` through the form, as a browser of its own, and returns the link sent. */
+export async function askForResetLink(address: string): Promise<URL> {
+  const asker = new TestBrowser({ awaitBackgroundWork: true });
+  await asker.get("/forgot-password/");
+  await asker.post("/forgot-password/", { email: address });
+  return newestResetLink(address);
 }
 
 /** The /verify-email/ links in the text parts with `subject` sent to `address`, oldest first. */

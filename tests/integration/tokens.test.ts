@@ -123,7 +123,9 @@ describe("looking up and spending", () => {
       data: '{"next":"/account/","remember":true}',
     });
     expect(await findLiveToken(db, "second_factor", hash, T0)).toEqual(holder);
-    expect(await spend("second_factor", token)).toEqual([{ userId: id, data: '{"next":"/account/","remember":true}' }]);
+    expect(await spend("second_factor", token)).toEqual([
+      { userId: id, data: '{"next":"/account/","remember":true}', generation: 0 },
+    ]);
     expect(await spend("second_factor", token)).toEqual([]);
     expect(await findLiveToken(db, "second_factor", hash, T0)).toBeNull();
   });
@@ -172,7 +174,7 @@ describe("bound to the credential generation", () => {
     expect(await findLiveToken(db, "password_reset", before.hash, T0)).toBeNull();
     expect(await spend("password_reset", before.token)).toEqual([]);
     const after = await issue(id, "password_reset");
-    expect(await spend("password_reset", after.token)).toEqual([{ userId: id, data: null }]);
+    expect(await spend("password_reset", after.token)).toEqual([{ userId: id, data: null, generation: 1 }]);
   });
 });
 

@@ -69,17 +69,21 @@ describe("APP_ORIGIN", () => {
 });
 
 describe("PWNED_PASSWORDS_URL", () => {
-  it("defaults to the public range API, and takes a local stand-in", () => {
-    expect(readEnv({}, "PWNED_PASSWORDS_URL")).toBe("https://api.pwnedpasswords.com");
-    expect(readEnv({ PWNED_PASSWORDS_URL: "http://127.0.0.1:9999" }, "PWNED_PASSWORDS_URL")).toBe(
-      "http://127.0.0.1:9999",
+  it("unset means the breach check is off (no built-in default), and takes a local stand-in", () => {
+    expect(readEnv({}, "PWNED_PASSWORDS_URL")).toBeUndefined();
+    expect(readEnv({ PWNED_PASSWORDS_URL: "" }, "PWNED_PASSWORDS_URL")).toBeUndefined();
+    expect(readEnv({ PWNED_PASSWORDS_URL: "http://127.0.0.1:9999/range/" }, "PWNED_PASSWORDS_URL")).toBe(
+      "http://127.0.0.1:9999/range/",
     );
   });
 
-  it("refuses plain http to another host", () => {
-    expect(() => readEnv({ PWNED_PASSWORDS_URL: "http://pwned.example.com" }, "PWNED_PASSWORDS_URL")).toThrow(
+  it("refuses plain http to another host, and a URL the 5 hex digits cannot follow", () => {
+    expect(() => readEnv({ PWNED_PASSWORDS_URL: "http://pwned.example.com/range/" }, "PWNED_PASSWORDS_URL")).toThrow(
       "PWNED_PASSWORDS_URL must be https",
     );
+    expect(() =>
+      readEnv({ PWNED_PASSWORDS_URL: "https://api.pwnedpasswords.com/range" }, "PWNED_PASSWORDS_URL"),
+    ).toThrow("PWNED_PASSWORDS_URL must end with /");
   });
 });
 
