@@ -53,6 +53,16 @@ export async function countedPost(
   return { body: html, count: { status: response.status, ...counter } };
 }
 
+/** A new browser that has opened `path` (its cookie and the page's CSRF token in hand). */
+export async function browserAt(
+  path: string,
+  options?: ConstructorParameters<typeof TestBrowser>[0],
+): Promise<TestBrowser> {
+  const browser = new TestBrowser(options);
+  await browser.get(path);
+  return browser;
+}
+
 let counter = 0;
 
 /** A unique, valid registration. */
