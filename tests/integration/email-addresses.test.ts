@@ -10,7 +10,7 @@ import { type Fields, newUser, signedInBrowser, TestBrowser, textOf } from "../h
 import { sha256HexIndependent } from "../helpers/cookies";
 import { createUser, emailsCounted, tokensOf, userByEmail } from "../helpers/db";
 import { select, selectOne, visibleInputs } from "../helpers/html";
-import { addressLinksTo, mailTo, newestAddressLink, newestResetLink } from "../helpers/mailbox";
+import { addressLinksTo, askForResetLink, mailTo, newestAddressLink } from "../helpers/mailbox";
 
 const CONFIRM = "Confirm your email address";
 const CONFIRM_NEW = "Confirm your new email address";
@@ -284,10 +284,8 @@ describe("other ways an address is (or is not) confirmed", () => {
 
   it("completing a password reset from an emailed link confirms the address", async () => {
     const user = await register();
+    const link = await askForResetLink(user.email);
     const browser = new TestBrowser({ awaitBackgroundWork: true });
-    await browser.get("/forgot-password/");
-    await browser.post("/forgot-password/", { email: user.email });
-    const link = await newestResetLink(user.email);
     await browser.get(pathOf(link));
     const password = "a fresh passphrase here";
     const { response } = await browser.post(pathOf(link), {
@@ -541,10 +539,7 @@ describe("/account/email/", () => {
 
   it("a reset link sent to the old address dies with the change", async () => {
     const user = await register();
-    const forgot = new TestBrowser({ awaitBackgroundWork: true });
-    await forgot.get("/forgot-password/");
-    await forgot.post("/forgot-password/", { email: user.email });
-    const reset = await newestResetLink(user.email);
+    const reset = await askForResetLink(user.email);
     const browser = await signedIn(user);
     const next = newUser().email ?? "";
     await changeAddress(browser, next);

@@ -44,6 +44,17 @@ async function expectOnlyPassword(email: string, current: string, old: string) {
   expect((await nodeVerify(stored, old)).valid).toBe(false);
 }
 
+/** The owner changes the password on the account page (current password given); the answer's status. */
+async function changePasswordOnAccountPage(browser: TestBrowser, current: string): Promise<number> {
+  await browser.get("/account/password/");
+  const changed: Fields = {
+    current_password: current,
+    password: "owner's new one",
+    confirm_password: "owner's new one",
+  };
+  return (await browser.post("/account/password/", changed)).response.status;
+}
+
 describe("a password reset sent together with logins using the old password", () => {
   it(`no old-password session survives and the old hash is never written back (${ROUNDS} rounds of ${LOGINS} logins)`, async () => {
     const user = await registerThroughForm(newUser());
@@ -128,13 +139,7 @@ describe("the credential generation", () => {
     const link = await askForResetLink(email);
 
     const { browser } = await signedInBrowser(user);
-    await browser.get("/account/password/");
-    const changed: Fields = {
-      current_password: user.password ?? "",
-      password: "owner's new one",
-      confirm_password: "owner's new one",
-    };
-    expect((await browser.post("/account/password/", changed)).response.status).toBe(303);
+    expect(await changePasswordOnAccountPage(browser, user.password ?? "")).toBe(303);
 
     const attacker = new TestBrowser();
     const page = await attacker.get(`${link.pathname}${link.search}`);
@@ -156,13 +161,7 @@ describe("the credential generation", () => {
         .bind(sha256HexIndependent(email))
         .first<{ n: number }>();
     expect((await counted())?.n).toBeGreaterThan(0);
-    await browser.get("/account/password/");
-    const changed: Fields = {
-      current_password: user.password ?? "",
-      password: "owner's new one",
-      confirm_password: "owner's new one",
-    };
-    expect((await browser.post("/account/password/", changed)).response.status).toBe(303);
+    expect(await changePasswordOnAccountPage(browser, user.password ?? "")).toBe(303);
     expect((await counted())?.n).toBe(0);
   });
 });
