@@ -9,21 +9,19 @@ import { SCREENSHOT_DIR } from "./config";
 import { waitForResetLink } from "./mail";
 import {
   AXE_VERSION,
-  animationsSettled,
+  auditPage,
   baseURL,
   connectBrowser,
-  controlsWithoutVisibleLabel,
   expect,
   expectPath,
   field,
+  inBothSchemes,
   JS_MODES,
   logIn,
   mainButton,
-  missingBasics,
   newUser,
   postFormOverHttp,
   registerOverHttp,
-  runAxe,
   visit,
   waitForHydration,
   watchConsole,
@@ -160,27 +158,10 @@ describe.each(JS_MODES)("the reset pages: axe, labels, screenshots ($label)", ({
     const problems: string[] = [];
     for (const { state, step } of statesFor(user.email)) {
       await step(page);
-      const result = await runAxe(page);
-      const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-      report.push(
-        `  ${label.padEnd(6)} ${state.padEnd(28)} violations: ${result.violations.length} (serious/critical: ${serious.length})` +
-          `  passes: ${String(result.passes).padStart(2)}` +
-          (result.violations.length ? `  [${result.violations.map((v) => `${v.id}:${v.impact}`).join(", ")}]` : ""),
+      report.push(`  ${label.padEnd(6)} ${state.padEnd(28)} ${await auditPage(page, state, problems)}`);
+      await inBothSchemes(page, state, problems, (scheme) =>
+        join(SCREENSHOT_DIR, `${state}-${js ? "js" : "nojs"}-${scheme}.png`),
       );
-      for (const v of serious) problems.push(`${state}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(", ")}`);
-      for (const control of await controlsWithoutVisibleLabel(page)) problems.push(`${state}: no label for ${control}`);
-      for (const basic of await missingBasics(page)) problems.push(`${state}: missing ${basic}`);
-      for (const colorScheme of ["light", "dark"] as const) {
-        await page.emulateMedia({ colorScheme });
-        // Reduced motion turns the colour transitions off; this proves none is still running.
-        await animationsSettled(page);
-        const contrast = await runAxe(page, ["color-contrast"]);
-        for (const v of contrast.violations)
-          problems.push(`${state}, ${colorScheme}: ${v.id} at ${v.targets.join(", ")}`);
-        const path = join(SCREENSHOT_DIR, `${state}-${js ? "js" : "nojs"}-${colorScheme}.png`);
-        await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
-      }
-      await page.emulateMedia({ colorScheme: "light" });
     }
     expect(problems).toEqual([]);
   });

@@ -351,7 +351,7 @@ export async function runAxe(page: Page, onlyRules?: string[]): Promise<AxeSumma
  * the old nor the new ones. With reduced motion none should start; one that never ends fails here,
  * named, instead of as a colour-contrast violation by chance.
  */
-export async function animationsSettled(page: Page): Promise<void> {
+async function animationsSettled(page: Page): Promise<void> {
   try {
     await page.waitForFunction(
       () => document.getAnimations().every((animation) => animation.playState !== "running"),
@@ -369,6 +369,49 @@ export async function animationsSettled(page: Page): Promise<void> {
     );
     throw new Error(`animations still running: ${running.join(", ")}`);
   }
+}
+
+/**
+ * The checks every page state gets: axe (a serious or critical violation is a problem), a visible
+ * label on every control, and the page's basics. Problems go into `problems`, prefixed with `state`;
+ * the answer is axe's summary line for the run's report.
+ */
+export async function auditPage(page: Page, state: string, problems: string[]): Promise<string> {
+  const result = await runAxe(page);
+  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  for (const v of serious) problems.push(`${state}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(", ")}`);
+  for (const control of await controlsWithoutVisibleLabel(page))
+    problems.push(`${state}: no visible label for ${control}`);
+  for (const basic of await missingBasics(page)) problems.push(`${state}: missing ${basic}`);
+  return (
+    `violations: ${result.violations.length} (serious/critical: ${serious.length})` +
+    `  passes: ${String(result.passes).padStart(2)}  needs review: ${result.incomplete.join(", ") || "none"}` +
+    (result.violations.length ? `  [${result.violations.map((v) => `${v.id}:${v.impact}`).join(", ")}]` : "")
+  );
+}
+
+/**
+ * The page in light and then dark (prefers-color-scheme switched in place): once no animation runs,
+ * axe's colour-contrast check (violations into `problems`, prefixed with `state`), `also` for the
+ * caller's own checks, and a full-page screenshot to `screenshot(scheme)`. Back to light at the end.
+ */
+export async function inBothSchemes(
+  page: Page,
+  state: string,
+  problems: string[],
+  screenshot: (scheme: "light" | "dark") => string,
+  also: (scheme: "light" | "dark") => Promise<void> = async () => {},
+): Promise<void> {
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    // Reduced motion turns the colour transitions off; this proves none is still running.
+    await animationsSettled(page);
+    const contrast = await runAxe(page, ["color-contrast"]);
+    for (const v of contrast.violations) problems.push(`${state}, ${colorScheme}: ${v.id} at ${v.targets.join(", ")}`);
+    await also(colorScheme);
+    await page.screenshot({ path: screenshot(colorScheme), fullPage: true, animations: "disabled", caret: "hide" });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
 }
 
 /** Every visible form control has a visible label (or visible text, for buttons). Returns the ones that don't. */
@@ -407,7 +450,7 @@ export async function controlsWithoutVisibleLabel(page: Page): Promise<string[]>
  * The page's basics: lang="en", a viewport and a description, a title ending in the product name,
  * the SVG favicon, and `autocomplete` on every visible text-like input. Returns what is missing.
  */
-export async function missingBasics(page: Page): Promise<string[]> {
+async function missingBasics(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const missing: string[] = [];
     if (document.documentElement.lang !== "en") missing.push('html lang="en"');

@@ -5,18 +5,17 @@ import type { Page } from "playwright-core";
 import { describe, it } from "vitest";
 import { SCREENSHOT_DIR } from "./config";
 import {
-  animationsSettled,
   connectBrowser,
   expect,
   expectPath,
   fillLogin,
   headerButton,
+  inBothSchemes,
   logIn,
   mainButton,
   newUser,
   postFormOverHttp,
   register,
-  runAxe,
   visit,
   waitForHydration,
 } from "./support";
@@ -27,7 +26,6 @@ const VIEWPORTS = [
   { width: 375, height: 812 },
   { width: 1280, height: 800 },
 ];
-const SCHEMES = ["light", "dark"] as const;
 
 async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -41,21 +39,25 @@ describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
 
     /** Each state is reached once and shot in both schemes (prefers-color-scheme is switched in place). */
     async function capture(state: string) {
-      for (const colorScheme of SCHEMES) {
-        await page.emulateMedia({ colorScheme });
-        // Reduced motion turns the colour transitions off; this proves none is still running.
-        await animationsSettled(page);
-        expect(await horizontalOverflow(page), `${state} scrolls sideways at ${viewport.width} px`).toBeLessThanOrEqual(
-          0,
-        );
-        // axe's contrast check, in this scheme and at this size (the a11y walk runs in light only).
-        const contrast = await runAxe(page, ["color-contrast"]);
-        expect(contrast.violations, `${state}, ${colorScheme}: ${JSON.stringify(contrast.violations)}`).toEqual([]);
-        const path = join(SCREENSHOT_DIR, `${state}-${viewport.width}x${viewport.height}-${colorScheme}.png`);
-        await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
-        saved.push(path);
-      }
-      await page.emulateMedia({ colorScheme: "light" });
+      const problems: string[] = [];
+      await inBothSchemes(
+        page,
+        state,
+        problems,
+        (scheme) => {
+          const path = join(SCREENSHOT_DIR, `${state}-${viewport.width}x${viewport.height}-${scheme}.png`);
+          saved.push(path);
+          return path;
+        },
+        async () => {
+          expect(
+            await horizontalOverflow(page),
+            `${state} scrolls sideways at ${viewport.width} px`,
+          ).toBeLessThanOrEqual(0);
+        },
+      );
+      // axe's contrast check, in both schemes and at this size (the a11y walk runs in light only).
+      expect(problems).toEqual([]);
     }
 
     await visit(page, "/");
