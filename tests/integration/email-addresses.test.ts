@@ -59,6 +59,14 @@ async function changeAddress(browser: TestBrowser, email: string) {
   return browser.post("/account/email/", { email });
 }
 
+/** `user` signed in and asking, on /account/email/, to change to a new address of its own. */
+async function askedToChange(user: Fields): Promise<{ browser: TestBrowser; next: string }> {
+  const browser = await signedIn(user);
+  const next = newUser().email ?? "";
+  await changeAddress(browser, next);
+  return { browser, next };
+}
+
 describe("after registration", () => {
   it('the flow and messages are unchanged, and "Confirm your email address" goes to the address with a 24-hour link on APP_ORIGIN', async () => {
     const fields = newUser({ first_name: "Grace" });
@@ -300,9 +308,7 @@ describe("other ways an address is (or is not) confirmed", () => {
   it("a confirmation link for an address the account no longer has confirms nothing", async () => {
     const user = await register();
     const oldLink = await newestAddressLink(user.email);
-    const browser = await signedIn(user);
-    const next = newUser().email ?? "";
-    await changeAddress(browser, next);
+    const { next } = await askedToChange(user);
     await openAndConfirm(await newestAddressLink(next, CONFIRM_NEW));
     // The change confirmed the new address; set it back to unconfirmed to see what the old link does.
     await env.DB.prepare("UPDATE users SET email_confirmed_at = NULL WHERE email = ?").bind(next).run();
@@ -448,9 +454,7 @@ describe("/account/email/", () => {
 
   it("the link works once", async () => {
     const user = await register();
-    const browser = await signedIn(user);
-    const next = newUser().email ?? "";
-    await changeAddress(browser, next);
+    const { next } = await askedToChange(user);
     const link = await newestAddressLink(next, CONFIRM_NEW);
     expect((await openAndConfirm(link)).response.status).toBe(303);
     const again = await openAndConfirm(link);
@@ -461,9 +465,7 @@ describe("/account/email/", () => {
 
   it("an expired link (over an hour) changes nothing", async () => {
     const user = await register();
-    const browser = await signedIn(user);
-    const next = newUser().email ?? "";
-    await changeAddress(browser, next);
+    const { next } = await askedToChange(user);
     const link = await newestAddressLink(next, CONFIRM_NEW);
     await env.DB.prepare("UPDATE tokens SET expires_at = ? WHERE id = ?")
       .bind(Date.now() - 1, sha256HexIndependent(link.searchParams.get("token") ?? ""))
@@ -475,9 +477,7 @@ describe("/account/email/", () => {
 
   it('the address taken by someone else before the link is opened: 400 "That email address is already registered", nothing changed, no notice', async () => {
     const user = await register();
-    const browser = await signedIn(user);
-    const next = newUser().email ?? "";
-    await changeAddress(browser, next);
+    const { next } = await askedToChange(user);
     const link = await newestAddressLink(next, CONFIRM_NEW);
     await register(newUser({ email: next }));
     const { response, html } = await openAndConfirm(link);
@@ -540,9 +540,7 @@ describe("/account/email/", () => {
   it("a reset link sent to the old address dies with the change", async () => {
     const user = await register();
     const reset = await askForResetLink(user.email);
-    const browser = await signedIn(user);
-    const next = newUser().email ?? "";
-    await changeAddress(browser, next);
+    const { next } = await askedToChange(user);
     await openAndConfirm(await newestAddressLink(next, CONFIRM_NEW));
     expect((await new TestBrowser().get(pathOf(reset))).response.status).toBe(400);
   });
