@@ -105,15 +105,18 @@ export async function newAnonymousCookie(request: Request, context: AppLoadConte
   return commitCookie(storage, session, context);
 }
 
-/** The signed-in browser's cookie with a new token (its session renamed in D1) and a flash message. */
-export async function rotatedCookie(
+/**
+ * This browser's cookie with a flash message for the next page, and a new token when its session was
+ * renamed in D1 (a credential change rotates it).
+ */
+export async function flashCookie(
   request: Request,
   context: AppLoadContext,
-  token: string,
   flash: Flash,
+  rotatedToken?: string,
 ): Promise<string> {
   const { session, commit } = await getCookieSession(request, context);
-  session.set("token", token);
+  if (rotatedToken !== undefined) session.set("token", rotatedToken);
   session.flash("flash", flash);
   return commit();
 }

@@ -4,6 +4,7 @@ import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { type Counter, countDatabase } from "../../harness/d1-round-trips";
 import { type Fields, FormClient } from "../../harness/http-client";
+import { SESSION_COOKIE } from "./cookies";
 import { callWorker } from "./worker";
 
 export type { Fields };
@@ -61,6 +62,13 @@ export async function browserAt(
   const browser = new TestBrowser(options);
   await browser.get(path);
   return browser;
+}
+
+/** GET `path` from a fresh browser that carries only `value` as its session cookie (a stolen cookie replayed). */
+export async function replayCookie(value: string, path: string): Promise<Response> {
+  const replay = new TestBrowser();
+  replay.cookies.set(SESSION_COOKIE, value);
+  return (await replay.get(path)).response;
 }
 
 let counter = 0;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { countedPost, newUser, registerThroughForm, signedInBrowser } from "../helpers/browser";
+import { countedPost, registerThroughForm, signedInBrowser } from "../helpers/browser";
 
 async function signedIn() {
-  const user = await registerThroughForm(newUser());
+  const user = await registerThroughForm();
   const { browser } = await signedInBrowser(user);
   const other = (await signedInBrowser(user)).browser;
   await browser.get("/account/");

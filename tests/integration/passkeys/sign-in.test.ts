@@ -8,7 +8,7 @@ import { relyingParty } from "~/auth/passkeys/passkeys.server";
 import { authenticationOptions } from "~/auth/passkeys/sign-in.server";
 import { getDbOutsideRequest } from "~/database/db.server";
 import { type Ceremony, SoftwareAuthenticator } from "../../helpers/authenticator";
-import { countedPost, newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
+import { countedPost, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
 import { SESSION_COOKIE } from "../../helpers/cookies";
 import { userByEmail } from "../../helpers/db";
 import { addPasskeyThroughPage, postForJson, RP_ID, signedInMailingBrowser } from "../../helpers/passkeys";
@@ -20,7 +20,7 @@ const USED_OR_EXPIRED = "That took too long, or the request was already used. Tr
 
 /** A registered user with one passkey, and a fresh signed-out browser at the login page. */
 async function userWithPasskey(authenticator = new SoftwareAuthenticator()) {
-  const user = await registerThroughForm(newUser());
+  const user = await registerThroughForm();
   const owner = await signedInMailingBrowser(user);
   const added = await addPasskeyThroughPage(owner, authenticator);
   if (added.status !== 200) throw new Error(`adding failed: ${JSON.stringify(added)}`);

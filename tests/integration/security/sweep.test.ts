@@ -3,7 +3,7 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../../app/worker";
-import { newUser, registerThroughForm, signedInBrowser } from "../../helpers/browser";
+import { registerThroughForm, signedInBrowser } from "../../helpers/browser";
 
 const MINUTE = 60 * 1000;
 
@@ -14,7 +14,7 @@ async function ids(table: "sessions" | "sign_in_attempts", column: string): Prom
 
 describe("scheduled sweep", () => {
   it("deletes expired sessions and ended failure windows, and keeps the live ones", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     await signedInBrowser(user);
     const { id: userId } = (await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(user.email).first<{
       id: number;
@@ -49,7 +49,7 @@ describe("scheduled sweep", () => {
   });
 
   it("signing in deletes that user's expired sessions", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     await signedInBrowser(user);
     const row = await env.DB.prepare("SELECT id FROM users WHERE email = ?").bind(user.email).first<{ id: number }>();
     await env.DB.prepare("INSERT INTO sessions (id, user_id, created_at, expires_at, remember) VALUES (?, ?, ?, ?, 1)")
