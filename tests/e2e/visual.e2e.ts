@@ -60,13 +60,23 @@ describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
       expect(problems).toEqual([]);
     }
 
+    /** Submits the page's form with `button` and shoots the field errors it answers with. */
+    async function submitForErrors(button: string, state: string) {
+      await mainButton(page, button).click();
+      await page.locator(".field-error").first().waitFor();
+      await capture(state);
+    }
+
+    /** A form page as it opens, then its errors after an empty submit. */
+    async function pageAndErrors(path: string, state: string, button: string) {
+      await visit(page, path);
+      await capture(state);
+      await submitForErrors(button, `${state}-errors`);
+    }
+
     await visit(page, "/");
     await capture("home");
-    await visit(page, "/register/");
-    await capture("register");
-    await mainButton(page, "Register").click();
-    await page.locator(".field-error").first().waitFor();
-    await capture("register-errors");
+    await pageAndErrors("/register/", "register", "Register");
 
     await register(page, user);
     await page.getByRole("status").waitFor();
@@ -86,14 +96,8 @@ describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
     await visit(page, "/account/");
     await capture("account");
     await page.getByLabel("First name", { exact: true }).fill("");
-    await mainButton(page, "Save").click();
-    await page.locator(".field-error").first().waitFor();
-    await capture("account-errors");
-    await visit(page, "/account/password/");
-    await capture("change-password");
-    await mainButton(page, "Change password").click();
-    await page.locator(".field-error").first().waitFor();
-    await capture("change-password-errors");
+    await submitForErrors("Save", "account-errors");
+    await pageAndErrors("/account/password/", "change-password", "Change password");
     await visit(page, "/account/delete/");
     await capture("delete-account");
     await page.getByLabel("Password", { exact: true }).fill("not the password");
