@@ -19,7 +19,7 @@ import {
   newUser,
   queryD1,
   register,
-  registerOverHttp,
+  registeredUser,
   visit,
   waitForHydration,
 } from "./support";
@@ -177,8 +177,7 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
   });
 
   it("remember me: a ticked login survives a browser restart, an unticked one does not", async () => {
-    const user = newUser("remember");
-    await registerOverHttp(user);
+    const user = await registeredUser("remember");
 
     const ticked = await chromium.context(js);
     const tickedPage = await ticked.newPage();

@@ -15,9 +15,8 @@ import {
   flash,
   headerButton,
   logIn,
-  newUser,
   queryD1,
-  registerOverHttp,
+  registeredUser,
   runAxe,
   visit,
   waitForHydration,
@@ -64,8 +63,7 @@ const listed = (page: Page) => page.locator("ul.passkeys > li");
 
 describe("passkeys in Chromium with a virtual authenticator", () => {
   it("add, log out, sign in with the button and through autofill, remove, then the sign-in is refused", async () => {
-    const user = newUser("passkey");
-    await registerOverHttp(user);
+    const user = await registeredUser("passkey");
     const context = await chromium.context(true, onLocalhost);
     const { page, cdp, id } = await withAuthenticator(context);
     const errors = watchConsole(page);
@@ -120,8 +118,7 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
   });
 
   it("with JavaScript off: no passkey button on /login/, the note on /account/passkeys/, the password form works", async () => {
-    const user = newUser("passkey-nojs");
-    await registerOverHttp(user);
+    const user = await registeredUser("passkey-nojs");
     const page = await chromium.page(false, onLocalhost);
     await visit(page, "/login/");
     await expect(page.getByRole("button", { name: "Sign in with a passkey" }).count()).resolves.toBe(0);
@@ -133,8 +130,7 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
   });
 
   it("axe finds nothing serious on the pages' states, every control is labelled; screenshots saved", async () => {
-    const user = newUser("passkey-a11y");
-    await registerOverHttp(user);
+    const user = await registeredUser("passkey-a11y");
     const context = await chromium.context(true, onLocalhost);
     const { page } = await withAuthenticator(context);
     const problems: string[] = [];

@@ -79,8 +79,7 @@ export function connectBrowser() {
      */
     async visitor(js: boolean, label: string, { registered = false } = {}) {
       const page = await this.page(js);
-      const user = newUser(label);
-      if (registered) await registerOverHttp(user);
+      const user = registered ? await registeredUser(label) : newUser(label);
       return { page, user, errors: watchConsole(page) };
     },
   };
@@ -215,6 +214,13 @@ export async function postFormOverHttp(path: string, fields: Record<string, stri
   await client.get(path);
   if (!client.csrf) throw new Error(`no CSRF token on ${path}`);
   return (await client.post(path, fields)).response;
+}
+
+/** A new user, registered over plain HTTP (for tests whose subject is not registration). */
+export async function registeredUser(tag?: string): Promise<NewUser> {
+  const user = newUser(tag);
+  await registerOverHttp(user);
+  return user;
 }
 
 /** Registers over plain HTTP. For tests whose subject is not registration: quicker than driving the page. */
