@@ -8,14 +8,7 @@ import { audit } from "~/auth/audit.server";
 import type { SignedInUser } from "~/auth/auth.server";
 import { setPassword } from "~/auth/credentials.server";
 import { mintSessionToken } from "~/auth/session-rows.server";
-import {
-  accountKeyFor,
-  checkVerdict,
-  clearAccountChecks,
-  countCheck,
-  type ThrottleKey,
-  throttleKey,
-} from "~/auth/throttle.server";
+import { accountKeyFor, beginPasswordCheck, clearAccountChecks, type ThrottleKey } from "~/auth/throttle.server";
 import { getDb, schema } from "~/database/db.server";
 import { verifyPassword } from "~/passwords/password.server";
 import type { ChangePasswordForm, ProfileForm } from "~/validation";
@@ -40,22 +33,8 @@ export async function recheckPassword(
   password: string,
 ): Promise<Recheck> {
   const { env } = context.cloudflare;
-  const db = getDb(context);
-  const now = new Date();
-  const key = await throttleKey(request, env, user.email);
-  const [counted, [row]] = await db.batch([
-    countCheck(db, key, now),
-    db
-      .select({ passwordHash: users.passwordHash, generation: users.credentialGeneration })
-      .from(users)
-      .where(eq(users.id, user.id))
-      .limit(1),
-  ]);
-  const verdict = checkVerdict(counted, now);
-  if (!verdict.allowed) {
-    await audit("login_locked", request, env, user.id);
-    return { ok: false, reason: "locked", retryAfterMinutes: verdict.retryAfterMinutes };
-  }
+  const { verdict, key, account: row } = await beginPasswordCheck(request, context, user.email, eq(users.id, user.id));
+  if (!verdict.allowed) return { ok: false, reason: "locked", retryAfterMinutes: verdict.retryAfterMinutes };
   if (!row || !verifyPassword(row.passwordHash, password)) {
     await audit("password_recheck_failure", request, env, user.id);
     return { ok: false, reason: "wrong" };

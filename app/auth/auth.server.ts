@@ -6,7 +6,7 @@ import { audit } from "~/auth/audit.server";
 import { flashCookie, getCookieSession, newAnonymousCookie } from "~/auth/session-cookie.server";
 import { sessionIdFor } from "~/auth/session-rows.server";
 import { completeSignIn } from "~/auth/sign-in.server";
-import { checkVerdict, countCheck, throttleKey } from "~/auth/throttle.server";
+import { beginPasswordCheck } from "~/auth/throttle.server";
 import { newToken } from "~/auth/tokens.server";
 import { getDb, schema } from "~/database/db.server";
 import { mailConfig, sendConfirmAddressEmail } from "~/email/send.server";
@@ -180,23 +180,13 @@ export type LoginResult =
  */
 export async function logIn(request: Request, context: AppLoadContext, credentials: LoginForm): Promise<LoginResult> {
   const { env } = context.cloudflare;
-  const db = getDb(context);
-  const now = new Date();
-  const key = await throttleKey(request, env, credentials.email);
-  const [counted, [user]] = await db.batch([
-    countCheck(db, key, now),
-    db
-      .select({ id: users.id, passwordHash: users.passwordHash, generation: users.credentialGeneration })
-      .from(users)
-      .where(eq(users.email, credentials.email))
-      .limit(1),
-  ]);
-
-  const verdict = checkVerdict(counted, now);
-  if (!verdict.allowed) {
-    await audit("login_locked", request, env, user?.id);
-    return { ok: false, reason: "locked", retryAfterMinutes: verdict.retryAfterMinutes };
-  }
+  const { verdict, account: user } = await beginPasswordCheck(
+    request,
+    context,
+    credentials.email,
+    eq(users.email, credentials.email),
+  );
+  if (!verdict.allowed) return { ok: false, reason: "locked", retryAfterMinutes: verdict.retryAfterMinutes };
 
   const check = user
     ? await verifyStoredPassword(user.passwordHash, credentials.password)

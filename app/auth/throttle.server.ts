@@ -115,6 +115,36 @@ export async function beginCheck(
 }
 
 /**
+ * `beginCheck` for a password: the check counted and the account's stored hash read (the row `where`
+ * picks) in the same round trip, on the primary, so a full bucket means no verification at all.
+ */
+export async function beginPasswordCheck(
+  request: Request,
+  context: AppLoadContext,
+  email: string,
+  where: SQL,
+): Promise<{ verdict: CheckVerdict; key: ThrottleKey; account: StoredPassword | undefined }> {
+  const { env } = context.cloudflare;
+  const db = getDb(context);
+  const now = new Date();
+  const key = await throttleKey(request, env, email);
+  const [counted, [account]] = await db.batch([
+    countCheck(db, key, now),
+    db
+      .select({ id: users.id, passwordHash: users.passwordHash, generation: users.credentialGeneration })
+      .from(users)
+      .where(where)
+      .limit(1),
+  ]);
+  const verdict = checkVerdict(counted, now);
+  if (!verdict.allowed) await audit("login_locked", request, env, account?.id);
+  return { verdict, key, account };
+}
+
+/** An account's stored password hash and credential generation, as a password check reads them. */
+type StoredPassword = { id: number; passwordHash: string; generation: number };
+
+/**
  * After a success: this browser's bucket for the account starts afresh (unexecuted, for the success's
  * batch; `onlyIf` makes it conditional like the rest of that batch).
  */
