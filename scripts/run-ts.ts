@@ -1,7 +1,8 @@
-// Runs an operator script written in TypeScript (`node scripts/run-ts.mjs users-import ARGS`): esbuild
+// Runs an operator script written in TypeScript (`node scripts/run-ts.ts users-import ARGS`): esbuild
 // (already installed with Vite) bundles scripts/NAME.ts with the app modules it shares (validation,
 // messages, the hash parser) into node_modules/.cache, resolving the app's `~/` imports, then Node runs
-// it. Node 24's own type stripping would not do: it resolves neither `~/` nor imports without `.ts`.
+// it. Node 24's own type stripping (which runs this file) would not do for those scripts: it resolves
+// neither `~/` nor imports without `.ts`.
 // Packages stay external, loaded from node_modules as usual.
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -11,7 +12,7 @@ import { build } from "esbuild";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const [name, ...args] = process.argv.slice(2);
 if (!name || !/^[a-z][a-z0-9-]*$/.test(name)) {
-  console.error("usage: node scripts/run-ts.mjs SCRIPT [ARGS]");
+  console.error("usage: node scripts/run-ts.ts SCRIPT [ARGS]");
   process.exit(2);
 }
 const outdir = join(root, "node_modules", ".cache", "edge-auth-scripts");
