@@ -26,7 +26,7 @@ import { benchUser, freshLoginPair, pool, register, signIn } from "./lib/browser
 import { measureDistance } from "./lib/distance.mjs";
 import { loadRun } from "./lib/load.mjs";
 import { renderDistanceSummary, renderMarkdown, renderReadmeSection, renderSummary } from "./lib/report.mjs";
-import { bundleWorker, clientJsPerPage, largestInputs } from "./lib/size.mjs";
+import { bundleWorker, clientJsPerPage, largestInputs } from "./lib/size.ts";
 import { measureStartup } from "./lib/startup.mjs";
 
 /** Writes results.md and README-section.md from the results; results.json formatted as `npm run lint` expects. */

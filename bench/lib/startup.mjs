@@ -82,7 +82,7 @@ function wasmCompileMs() {
   return { bytes: bytes.length, ms: summarise(times) };
 }
 
-/** `bundle`: the deploy upload written by bundleWorker() (size.mjs). */
+/** `bundle`: the deploy upload written by bundleWorker() (size.ts). */
 export async function measureStartup({ origin, args, outdir, bundle, log }) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) runs.push(await coldStartOnce({ origin, args, log }));

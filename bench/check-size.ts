@@ -4,16 +4,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundleWorker, clientJsPerPage } from "./lib/size.mjs";
+import { bundleWorker, clientJsPerPage } from "./lib/size.ts";
 
 const outdir = mkdtempSync(join(tmpdir(), "edge-auth-size-"));
 try {
   const worker = bundleWorker(outdir);
   const client = clientJsPerPage();
-  const login = client.pages["/login/"];
-  const rows = [
+  const login = client.pages["/login/"]?.gzipKiB ?? Number.POSITIVE_INFINITY;
+  const rows: [string, number, number][] = [
     ["worker upload (script + wasm), gzip", worker.gzipKiB, worker.budgetGzipKiB],
-    ["login page client JS, gzip", login.gzipKiB, client.budgetLoginGzipKiB],
+    ["login page client JS, gzip", login, client.budgetLoginGzipKiB],
   ];
   let failed = false;
   for (const [what, kib, budget] of rows) {

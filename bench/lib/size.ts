@@ -17,7 +17,7 @@ export const BUDGETS = {
 };
 
 /** Each page of the app and the route modules that render it. */
-export const PAGES = {
+export const PAGES: Record<string, string[]> = {
   "/": ["root", "routes/_index"],
   "/login/": ["root", "routes/login"],
   "/register/": ["root", "routes/register"],
@@ -26,14 +26,14 @@ export const PAGES = {
 };
 
 const KiB = 1024;
-const gzipSize = (bytes) => gzipSync(bytes, { level: 9 }).length;
-const kib = (bytes) => Math.round((bytes / KiB) * 10) / 10;
+const gzipSize = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length;
+const kib = (bytes: number) => Math.round((bytes / KiB) * 10) / 10;
 
 /**
  * Bundles the worker as a deploy would, into `outdir`, with an esbuild metafile and the upload itself
  * (`worker.bundle`, which `wrangler check startup` takes). Needs a finished `npm run build`.
  */
-export function bundleWorker(outdir, log) {
+export function bundleWorker(outdir: string, log?: (text: string) => void) {
   const output = run(
     "npx",
     [
@@ -62,9 +62,11 @@ export function bundleWorker(outdir, log) {
 }
 
 /** The largest inputs of the minified worker, from esbuild's metafile. */
-export function largestInputs(outdir, count = 12) {
-  const meta = JSON.parse(readFileSync(join(outdir, "meta.json"), "utf8"));
-  const [, output] = Object.entries(meta.outputs).find(([name]) => name.endsWith("worker.js"));
+export function largestInputs(outdir: string, count = 12) {
+  type Output = { inputs: Record<string, { bytesInOutput: number }> };
+  const meta = JSON.parse(readFileSync(join(outdir, "meta.json"), "utf8")) as { outputs: Record<string, Output> };
+  const output = Object.entries(meta.outputs).find(([name]) => name.endsWith("worker.js"))?.[1];
+  if (!output) throw new Error("no worker.js in the esbuild metafile");
   return Object.entries(output.inputs)
     .map(([path, { bytesInOutput }]) => ({ path, KiB: kib(bytesInOutput) }))
     .sort((a, b) => b.KiB - a.KiB)
@@ -72,7 +74,12 @@ export function largestInputs(outdir, count = 12) {
 }
 
 /** Remix's client manifest (window.__remixManifest = {...}) from the last build. */
-export function clientManifest() {
+type ClientManifest = {
+  entry: { module: string; imports: string[] };
+  routes: Record<string, { module: string; imports?: string[] } | undefined>;
+};
+
+export function clientManifest(): { file: string; manifest: ClientManifest } {
   const assets = join(root, "build/client/assets");
   const file = readdirSync(assets).find((name) => /^manifest-.*\.js$/.test(name));
   if (!file) throw new Error("no Remix client manifest in build/client/assets: run `npm run build` first");
@@ -83,7 +90,7 @@ export function clientManifest() {
 /** The JS files a first visit to each page loads, and their gzipped total. */
 export function clientJsPerPage() {
   const { manifest } = clientManifest();
-  const pages = {};
+  const pages: Record<string, { files: number; rawKiB: number; gzipKiB: number }> = {};
   for (const [page, routeIds] of Object.entries(PAGES)) {
     const urls = new Set([manifest.entry.module, ...manifest.entry.imports]);
     for (const id of routeIds) {
@@ -101,7 +108,7 @@ export function clientJsPerPage() {
     }
     pages[page] = { files: urls.size, rawKiB: kib(raw), gzipKiB: kib(gzip) };
   }
-  const login = pages["/login/"];
+  const login = pages["/login/"] ?? { files: 0, rawKiB: 0, gzipKiB: Number.POSITIVE_INFINITY };
   return {
     pages,
     budgetLoginGzipKiB: BUDGETS.loginPageJsGzipKiB,
@@ -110,12 +117,12 @@ export function clientJsPerPage() {
 }
 
 /** gzip sizes of JS files named by URL path under build/client (e.g. what a live page referenced). */
-export function gzipOfClientFiles(urls) {
+export function gzipOfClientFiles(urls: Iterable<string>) {
   let gzip = 0;
   for (const url of urls) gzip += gzipSize(readFileSync(join(root, "build/client", url)));
   return kib(gzip);
 }
 
-export function fileKiB(path) {
+export function fileKiB(path: string) {
   return kib(statSync(path).size);
 }
