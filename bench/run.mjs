@@ -21,13 +21,13 @@ import { freePort } from "../harness/ports.ts";
 import { fetchStatus, root, run, start, stop, stopAll, stopChildrenOnSignal, waitFor } from "../harness/processes.ts";
 import { summarise } from "../harness/stats.ts";
 import { measureArgon2 } from "./lib/argon2.mjs";
-import { bytesByPackage } from "./lib/breakdown.mjs";
+import { bytesByPackage } from "./lib/breakdown.ts";
 import { benchUser, freshLoginPair, pool, register, signIn } from "./lib/browser.mjs";
 import { measureDistance } from "./lib/distance.mjs";
 import { loadRun } from "./lib/load.mjs";
 import { renderDistanceSummary, renderMarkdown, renderReadmeSection, renderSummary } from "./lib/report.mjs";
 import { bundleWorker, clientJsPerPage, largestInputs } from "./lib/size.ts";
-import { measureStartup } from "./lib/startup.mjs";
+import { measureStartup } from "./lib/startup.ts";
 
 /** Writes results.md and README-section.md from the results; results.json formatted as `npm run lint` expects. */
 function writeReports(results) {

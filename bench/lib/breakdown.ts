@@ -8,12 +8,12 @@ const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const DIGIT = new Map([...B64].map((char, index) => [char, index]));
 
 /** Decodes one mappings segment ("AAAA,CAAC") into its numbers. */
-function decodeSegment(segment) {
-  const values = [];
+function decodeSegment(segment: string): number[] {
+  const values: number[] = [];
   let value = 0;
   let shift = 0;
   for (const char of segment) {
-    const digit = DIGIT.get(char);
+    const digit = DIGIT.get(char) ?? 0;
     value += (digit & 31) << shift;
     if (digit & 32) {
       shift += 5;
@@ -27,7 +27,7 @@ function decodeSegment(segment) {
 }
 
 /** "react-dom", "@remix-run/router", "app", "build (unmapped)"… for a source path. */
-export function ownerOf(source) {
+export function ownerOf(source: string): string {
   const path = source.replace(/^(\.\.\/)+/, "").replace(/^webpack:\/\//, "");
   // drizzle-orm's own source maps name "../src/…", which lands at node_modules/src/.
   if (path.includes("node_modules/src/")) return "drizzle-orm";
@@ -44,28 +44,31 @@ export function ownerOf(source) {
 }
 
 /** Bytes of `outdir/worker.js` per owning package, largest first. */
-export function bytesByPackage(outdir) {
+export function bytesByPackage(outdir: string): { owner: string; KiB: number }[] {
   const code = readFileSync(join(outdir, "worker.js"), "utf8");
-  const map = JSON.parse(readFileSync(join(outdir, "worker.js.map"), "utf8"));
+  const map = JSON.parse(readFileSync(join(outdir, "worker.js.map"), "utf8")) as {
+    mappings: string;
+    sources: string[];
+  };
   const lines = code.split("\n");
-  const totals = new Map();
-  const add = (owner, bytes) => totals.set(owner, (totals.get(owner) ?? 0) + bytes);
+  const totals = new Map<string, number>();
+  const add = (owner: string, bytes: number) => totals.set(owner, (totals.get(owner) ?? 0) + bytes);
   let sourceIndex = 0;
   const mappingLines = map.mappings.split(";");
   for (let lineNumber = 0; lineNumber < lines.length; lineNumber++) {
-    const line = lines[lineNumber];
+    const line = lines[lineNumber] ?? "";
     const lineBytes = Buffer.byteLength(line) + 1;
     const segments = (mappingLines[lineNumber] ?? "").split(",").filter(Boolean);
     let column = 0;
-    let previous = null;
+    let previous: string | null = null;
     let previousColumn = 0;
     for (const segment of segments) {
       const fields = decodeSegment(segment);
-      column += fields[0];
+      column += fields[0] ?? 0;
       if (previous !== null) add(previous, column - previousColumn);
       else if (column > 0) add("(unmapped)", column);
       if (fields.length >= 4) {
-        sourceIndex += fields[1];
+        sourceIndex += fields[1] ?? 0;
         previous = ownerOf(map.sources[sourceIndex] ?? "(unknown)");
       } else {
         previous = "(unmapped)";

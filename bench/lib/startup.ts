@@ -13,7 +13,7 @@ import { summarise } from "../../harness/stats.ts";
 
 const RUNS = 3;
 
-async function firstLogin(origin, deadline) {
+async function firstLogin(origin: string, deadline: number): Promise<number> {
   for (;;) {
     const t0 = performance.now();
     try {
@@ -24,8 +24,10 @@ async function firstLogin(origin, deadline) {
   }
 }
 
-async function coldStartOnce({ origin, args, log }) {
-  let readyAt = null;
+type ColdStart = { origin: string; args: string[]; log: (text: string) => void };
+
+async function coldStartOnce({ origin, args, log }: ColdStart) {
+  let readyAt: number | null = null;
   const t0 = performance.now();
   const child = start("npx", args, {
     log,
@@ -48,14 +50,17 @@ async function coldStartOnce({ origin, args, log }) {
 }
 
 /** CPU time of a V8 .cpuprofile, and its heaviest functions by self time. */
-export function analyseProfile(path) {
-  const profile = JSON.parse(readFileSync(path, "utf8"));
+type ProfileNode = { id: number; callFrame: { functionName: string; url?: string; lineNumber: number } };
+type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number };
+
+export function analyseProfile(path: string) {
+  const profile = JSON.parse(readFileSync(path, "utf8")) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   let busy = 0;
-  const self = new Map();
+  const self = new Map<string, number>();
   profile.samples.forEach((id, i) => {
     const delta = (profile.timeDeltas[i + 1] ?? 0) / 1000;
-    const frame = nodes.get(id)?.callFrame ?? { functionName: "?" };
+    const frame = nodes.get(id)?.callFrame ?? { functionName: "?", lineNumber: 0 };
     if (frame.functionName === "(idle)") return;
     busy += delta;
     const name = `${frame.functionName || "(top level)"}${frame.url ? ` ${frame.url.split("/").pop()}:${frame.lineNumber + 1}` : ""}`;
@@ -73,7 +78,7 @@ export function analyseProfile(path) {
 
 function wasmCompileMs() {
   const bytes = readFileSync(join(root, "app/passwords/argon2/argon2.wasm"));
-  const times = [];
+  const times: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
     new WebAssembly.Module(bytes);
@@ -83,12 +88,18 @@ function wasmCompileMs() {
 }
 
 /** `bundle`: the deploy upload written by bundleWorker() (size.ts). */
-export async function measureStartup({ origin, args, outdir, bundle, log }) {
-  const runs = [];
+export async function measureStartup({
+  origin,
+  args,
+  outdir,
+  bundle,
+  log,
+}: ColdStart & { outdir: string; bundle: string }) {
+  const runs: { readyMs: number; firstRequestMs: number; totalMs: number }[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(await coldStartOnce({ origin, args, log }));
 
   mkdirSync(outdir, { recursive: true });
-  const profiles = [];
+  const profiles: ReturnType<typeof analyseProfile>[] = [];
   for (let i = 0; i < RUNS; i++) {
     const file = join(outdir, `startup-${i}.cpuprofile`);
     run("npx", ["wrangler", "check", "startup", "--worker", bundle, "--outfile", file], { log });
