@@ -21,6 +21,11 @@ export function summarise(values: readonly number[]): Summary {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };
 }
 
+export function round(value: number, digits = 2): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
 /** "12.3 (10.1–15.0)" for a summary. */
 export function fmt(summary: Summary | null | undefined, digits = 1): string {
   if (!summary) return "n/a";

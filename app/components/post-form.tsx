@@ -1,8 +1,7 @@
 import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
-import type { z } from "zod/v4-mini";
-import { useFormValidation } from "~/components/use-form-validation";
+import { type FormSchemaName, useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import type { FieldErrors } from "~/validation";
 
@@ -10,7 +9,7 @@ import type { FieldErrors } from "~/validation";
  * A page's form state: the route's schema run in the browser (errors at once, server errors when
  * they come) and whether its post is under way. `action` is where it posts, query string and all.
  */
-export function usePostForm<T>(action: string, schema: z.ZodMiniType<T, unknown>, serverErrors?: FieldErrors) {
+export function usePostForm(action: string, schema: FormSchemaName, serverErrors?: FieldErrors) {
   const validation = useFormValidation(schema, serverErrors);
   const submitting = usePendingSubmit(action);
   return { ...validation, action, submitting };

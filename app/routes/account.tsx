@@ -38,7 +38,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function Account() {
   const account = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const form = usePostForm("/account/", ProfileSchema, result?.errors);
+  const form = usePostForm("/account/", "ProfileSchema", result?.errors);
   const signingOut = usePendingSubmit("/account/sessions/");
   const others = account.devices.filter((device) => device.reference !== null).length;
   return (

@@ -40,7 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ConfirmItsYou() {
   const { twoFactorOn, next } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const form = usePostForm("/account/confirm/", ConfirmSchema, result?.errors);
+  const form = usePostForm("/account/confirm/", "ConfirmSchema", result?.errors);
   return (
     <Card id="confirm" title="Confirm it's you" footer={backToAccount}>
       <p className="muted">

@@ -33,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function DeleteAccount() {
   const result = useActionData<typeof action>();
-  const form = usePostForm("/account/delete/", DeleteAccountSchema, result?.errors);
+  const form = usePostForm("/account/delete/", "DeleteAccountSchema", result?.errors);
   return (
     <Card id="delete" title="Delete account" footer={{ to: "/account/", label: "Keep my account" }}>
       <div className="warning">

@@ -48,7 +48,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 export default function ChangeEmail() {
   const { email } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const form = usePostForm("/account/email/", ChangeEmailSchema, result?.errors);
+  const form = usePostForm("/account/email/", "ChangeEmailSchema", result?.errors);
   return (
     <Card id="email" title="Change email address" footer={backToAccount}>
       <FormError error={form.errors.form} />

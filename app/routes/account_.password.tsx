@@ -41,7 +41,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function ChangePassword() {
   const result = useActionData<typeof action>();
-  const form = usePostForm("/account/password/", ChangePasswordSchema, result?.errors);
+  const form = usePostForm("/account/password/", "ChangePasswordSchema", result?.errors);
   return (
     <Card id="password" title="Change password" footer={backToAccount}>
       <FormError error={form.errors.form} />

@@ -31,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function ForgotPassword() {
   const result = useActionData<typeof action>();
-  const form = usePostForm("/forgot-password/", ForgotPasswordSchema, result?.errors);
+  const form = usePostForm("/forgot-password/", "ForgotPasswordSchema", result?.errors);
   return (
     <Card id="forgot" title="Forgot your password?" footer={{ to: "/login/", label: "Back to log in" }}>
       {result && "sent" in result ? (

@@ -33,7 +33,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const result = useActionData<typeof action>();
-  const form = usePostForm("/login/", LoginSchema, result?.errors);
+  const form = usePostForm("/login/", "LoginSchema", result?.errors);
   const next = useSearchParams()[0].get("next") || result?.values.next;
   return (
     <Card id="login" title="Log in" footer={{ to: "/register/", label: "Need an account? Register" }}>

@@ -32,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Register() {
   const result = useActionData<typeof action>();
-  const form = usePostForm("/register/", RegisterSchema, result?.errors);
+  const form = usePostForm("/register/", "RegisterSchema", result?.errors);
   return (
     <Card
       id="register"

@@ -43,7 +43,7 @@ export default function ResetPassword() {
   const { token, linkInvalid } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   // The token stays in the action's URL too: after an error the page is rendered again, loader and all.
-  const form = usePostForm(`/reset-password/?${new URLSearchParams({ token })}`, ResetPasswordSchema, result?.errors);
+  const form = usePostForm(`/reset-password/?${new URLSearchParams({ token })}`, "ResetPasswordSchema", result?.errors);
   if (linkInvalid || (result && "linkInvalid" in result && result.linkInvalid)) {
     return (
       <Card id="reset" title="Set a new password" footer={{ to: "/forgot-password/", label: "Ask for a new link" }}>

@@ -7,13 +7,12 @@ import { root, run } from "../../harness/processes.ts";
 
 export const BUDGETS = {
   /**
-   * Worker upload (script + wasm), gzipped. 251 since issue 17: the breached-password check and the
-   * generation-bound credential change took the worker from 249.7 to 250.5 KiB (Workers' own limit
-   * is 3 MiB on the free plan; this budget is there to catch a dependency that bloats the bundle).
+   * Worker upload (script + wasm), gzipped: issue 19's 250. It was 250.5 once issue 17 landed; the
+   * worker build leaving out react-dom's browser renderer (vite.config.ts) took it to 194.4.
    */
-  workerGzipKiB: 251,
-  /** Client JS loaded by the login page, gzipped. */
-  loginPageJsGzipKiB: 100,
+  workerGzipKiB: 250,
+  /** Client JS loaded by the login page, gzipped (issue 19), passkey code included. */
+  loginPageJsGzipKiB: 90,
 };
 
 /** Each page of the app and the route modules that render it. */
@@ -24,6 +23,13 @@ export const PAGES: Record<string, string[]> = {
   "/dash/": ["root", "routes/dash"],
   "/logout/": ["root", "routes/logout"],
 };
+
+/**
+ * Chunks a page imports dynamically as it starts, by file name: the login page's passkey code, which
+ * its autofill request loads once the page has hydrated. (The form schemas load on a form's first
+ * focus, so they are not counted.)
+ */
+const LOADED_AT_START: Record<string, RegExp[]> = { "/login/": [/^webauthn\.client-.*\.js$/] };
 
 const KiB = 1024;
 const gzipSize = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length;
@@ -89,10 +95,17 @@ export function clientManifest(): { file: string; manifest: ClientManifest } {
 
 /** The JS files a first visit to each page loads, and their gzipped total. */
 export function clientJsPerPage() {
-  const { manifest } = clientManifest();
+  const { file, manifest } = clientManifest();
+  const assets = readdirSync(join(root, "build/client/assets"));
   const pages: Record<string, { files: number; rawKiB: number; gzipKiB: number }> = {};
   for (const [page, routeIds] of Object.entries(PAGES)) {
-    const urls = new Set([manifest.entry.module, ...manifest.entry.imports]);
+    // The manifest module too: every page imports it before the entry.
+    const urls = new Set([file, manifest.entry.module, ...manifest.entry.imports]);
+    for (const pattern of LOADED_AT_START[page] ?? []) {
+      const chunk = assets.find((name) => pattern.test(name));
+      if (!chunk) throw new Error(`no chunk ${pattern} in build/client/assets`);
+      urls.add(`/assets/${chunk}`);
+    }
     for (const id of routeIds) {
       const route = manifest.routes[id];
       if (!route) throw new Error(`route ${id} is missing from the client manifest`);

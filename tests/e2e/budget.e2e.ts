@@ -19,8 +19,8 @@ import {
 const chromium = connectBrowser();
 
 const KIB = 1024;
-/** Issue #3: the login page loads at most 100 KiB of gzipped JavaScript. */
-const LOGIN_BUDGET_BYTES = 100 * KIB;
+/** Issue 19: the login page loads at most 90 KiB of gzipped JavaScript, its passkey code included. */
+const LOGIN_BUDGET_BYTES = 90 * KIB;
 
 type Measured = { files: number; raw: number; gzip: number; inlineRaw: number; inlineGzip: number };
 const measured = new Map<string, Measured>();
@@ -47,8 +47,9 @@ async function measure(page: Page, path: string): Promise<Measured> {
     const url = new URL(response.url());
     if (url.pathname.endsWith(".js") && response.status() === 200) bodies.set(url.pathname, response.body());
   });
-  // Module scripts (the entry, its imports and the route modules) all load before the load event.
-  await page.goto(path, { waitUntil: "load" });
+  // Module scripts (the entry, its imports and the route modules) load before the load event; what
+  // the page imports as it hydrates (the login page's passkey code) by the time the network is quiet.
+  await page.goto(path, { waitUntil: "networkidle" });
   const files = await Promise.all(bodies.values());
   const inline = await page.evaluate(() =>
     Array.from(document.querySelectorAll("script:not([src])"))
@@ -65,7 +66,7 @@ async function measure(page: Page, path: string): Promise<Measured> {
 }
 
 describe("client JavaScript budget", () => {
-  it("reports each page's JS and keeps the login page within 100 KiB gzipped", async () => {
+  it("reports each page's JS and keeps the login page within 90 KiB gzipped", async () => {
     const user = newUser("budget");
     const setup = await chromium.context(true);
     const setupPage = await setup.newPage();

@@ -1,0 +1,195 @@
+// `npm run bench:floor`: the app against the floor (bench/floor/, a bare Remix worker built with the
+// app's vite.config.ts), in one run, requests interleaved, each figure a ratio to the floor's:
+// - both served by `wrangler dev` as `npm start` serves the app, each request sent at the worker (the
+//   user worker's own workerd socket) and end to end (through wrangler's proxy), all interleaved;
+// - cold start: `wrangler check startup` CPU profiles of both bundles, alternating.
+// Writes bench/floor/results.json and prints the table bench/results.md carries.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { freePort } from "../../harness/ports.ts";
+import { root, run, start, stop, stopChildrenOnSignal, waitFor } from "../../harness/processes.ts";
+import { median, round, summarise } from "../../harness/stats.ts";
+import { benchUser, register, signIn } from "../lib/browser.mjs";
+import { analyseProfile } from "../lib/startup.ts";
+
+stopChildrenOnSignal();
+
+const floorDir = join(root, "bench/floor");
+const ROUNDS = Number(process.env.FLOOR_ROUNDS ?? 150);
+const STARTUPS = Number(process.env.FLOOR_STARTUPS ?? 5);
+const work = mkdtempSync(join(tmpdir(), "edge-auth-floor-"));
+const load = () => loadavg().map((value) => round(value, 2));
+
+const apps = {
+  app: { dir: root, config: join(root, "wrangler.toml") },
+  floor: { dir: floorDir, config: join(floorDir, "wrangler.toml") },
+};
+
+/** Builds a worker as `npm start` does, then its deploy bundle (worker.bundle) for `wrangler check startup`. */
+function build(name) {
+  const { dir, config } = apps[name];
+  const viteConfig = join(root, "vite.config.ts");
+  run("npx", ["remix", "vite:build", "--config", viteConfig], { cwd: dir, env: { NODE_ENV: "production" } });
+  const outdir = join(work, `${name}-bundle`);
+  run(
+    "npx",
+    [
+      ...["wrangler", "deploy", "--dry-run", "--config", config, "--outdir", outdir],
+      ...["--outfile", join(outdir, "worker.bundle")],
+    ],
+    { cwd: dir },
+  );
+  apps[name].bundle = outdir;
+}
+
+/**
+ * Served as `npm start` serves the app: `wrangler dev` on the built worker (the floor with its own
+ * config). Two origins: wrangler's proxy (end to end) and the user worker's own workerd socket (at
+ * the worker), which wrangler names in its debug log.
+ */
+async function serve(name, persist) {
+  const { config } = apps[name];
+  // The floor's one query needs no table.
+  if (name === "app") run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  let workerOrigin = null;
+  const child = start(
+    "npx",
+    [
+      ...["wrangler", "dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1"],
+      ...["--inspector-port", String(await freePort()), "--persist-to", persist],
+      ...["--show-interactive-dev-session=false", "--var", `APP_ORIGIN:${origin}`, "--var", "RATE_LIMITS:off"],
+    ],
+    {
+      env: { WRANGLER_LOG: "debug" },
+      onOutput: (text) => {
+        const port = /"userWorkerUrl":\{[^}]*"port":"(\d+)"/.exec(text)?.[1];
+        if (port) workerOrigin = `http://127.0.0.1:${port}`;
+      },
+    },
+  );
+  await waitFor(`${origin}/login/`, { child, timeoutMs: 180_000 });
+  if (!workerOrigin) throw new Error(`${name}: wrangler's debug log named no user worker socket`);
+  return { origin, workerOrigin, close: () => stop(child) };
+}
+
+/** A signed-in cookie for /dash/: a user registered and signed in through the forms. */
+async function signedInCookie(origin) {
+  const user = benchUser(0, `floor-${Date.now()}`);
+  await register(origin, user);
+  const { browser } = await signIn(origin, user);
+  return browser.cookieHeader();
+}
+
+async function timed(origin, path, cookie) {
+  const t0 = performance.now();
+  const response = await fetch(origin + path, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
+  await response.arrayBuffer();
+  const ms = performance.now() - t0;
+  if (response.status !== 200) throw new Error(`${origin}${path} answered ${response.status}`);
+  return ms;
+}
+
+const PAGE = "floor GET /login/ (page)";
+const QUERY = "floor GET /query (one D1 query)";
+
+function ratios(s) {
+  const page = s[PAGE].median;
+  const query = s[QUERY].median;
+  return {
+    "GET / over the floor page": round(s["app GET /"].median / page),
+    "GET /login/ over the floor page": round(s["app GET /login/"].median / page),
+    "GET /dash/ over floor page + floor query": round(s["app GET /dash/ (signed in)"].median / (page + query)),
+  };
+}
+
+/** The five requests at both origins, one after another in each round, the order rotated every round. */
+async function interleaved(app, floor) {
+  const cookie = await signedInCookie(app.origin);
+  const requests = [
+    ["app GET /", app, "/"],
+    ["app GET /login/", app, "/login/"],
+    ["app GET /dash/ (signed in)", app, "/dash/", cookie],
+    [PAGE, floor, "/login/"],
+    [QUERY, floor, "/query"],
+  ];
+  const targets = requests.flatMap(([name, server, path, c]) => [
+    { via: "atTheWorker", name, origin: server.workerOrigin, path, cookie: c },
+    { via: "endToEnd", name, origin: server.origin, path, cookie: c },
+  ]);
+  const times = { atTheWorker: {}, endToEnd: {} };
+  for (const t of targets) times[t.via][t.name] = [];
+  for (let warm = 0; warm < 20; warm++) for (const t of targets) await timed(t.origin, t.path, t.cookie);
+  for (let roundIndex = 0; roundIndex < ROUNDS; roundIndex++) {
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[(i + roundIndex) % targets.length];
+      times[t.via][t.name].push(await timed(t.origin, t.path, t.cookie));
+    }
+  }
+  const result = {};
+  for (const via of ["atTheWorker", "endToEnd"]) {
+    const s = Object.fromEntries(Object.entries(times[via]).map(([name, list]) => [name, summarise(list)]));
+    result[via] = {
+      ms: Object.fromEntries(Object.entries(s).map(([k, v]) => [k, { median: round(v.median), min: round(v.min) }])),
+      ratios: ratios(s),
+    };
+  }
+  return result;
+}
+
+async function pages() {
+  const app = await serve("app", join(work, "app-d1"));
+  try {
+    const floor = await serve("floor", join(work, "floor-d1"));
+    try {
+      const loadBefore = load();
+      return { ...(await interleaved(app, floor)), loadAverage: { before: loadBefore, after: load() } };
+    } finally {
+      await floor.close();
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+/** Module evaluation at startup (CPU of `wrangler check startup`'s profile), app and floor alternating. */
+function coldStarts() {
+  const cpu = { app: [], floor: [] };
+  const loadBefore = load();
+  for (let i = 0; i < STARTUPS; i++) {
+    for (const name of ["app", "floor"]) {
+      const file = join(work, `${name}-startup-${i}.cpuprofile`);
+      run(
+        "npx",
+        ["wrangler", "check", "startup", "--worker", join(apps[name].bundle, "worker.bundle"), "--outfile", file],
+        {
+          cwd: apps[name].dir,
+        },
+      );
+      cpu[name].push(analyseProfile(file).cpuMs);
+    }
+  }
+  return {
+    appMs: summarise(cpu.app.map((v) => round(v))),
+    floorMs: summarise(cpu.floor.map((v) => round(v))),
+    ratio: round(median(cpu.app) / median(cpu.floor)),
+    loadAverage: { before: loadBefore, after: load() },
+  };
+}
+
+try {
+  const startedAt = new Date().toISOString();
+  build("floor");
+  build("app");
+  const requests = await pages();
+  const coldStart = coldStarts();
+  const results = { startedAt, rounds: ROUNDS, requests, coldStart };
+  mkdirSync(floorDir, { recursive: true });
+  writeFileSync(join(floorDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(JSON.stringify(results, null, 2));
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
