@@ -27,7 +27,8 @@ export default {
     return withSecurityHeaders(withServerTiming(response, request, context, startedAt), request, cspNonce);
   },
 
-  async scheduled(_controller, env) {
-    await sweepExpired(env);
+  // Measured from the trigger's own time, so a late or retried run sweeps what was due then.
+  async scheduled(controller, env) {
+    await sweepExpired(env, new Date(controller.scheduledTime));
   },
 } satisfies ExportedHandler<Env>;

@@ -189,7 +189,7 @@ export const webauthnChallenges = sqliteTable(
   "webauthn_challenges",
   {
     id: text("id").primaryKey(),
-    /** "register" (user set) or "authenticate" (anyone, at the login page). */
+    /** "register" or "confirm" (user set), or "authenticate" (anyone, at the login page). */
     purpose: text("purpose").notNull(),
     userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
     expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),

@@ -1,13 +1,14 @@
 // "Confirm it's you" (SPEC Part three, ASVS V7.5.1): pages that change how the account signs in
 // need this session to have proved who is using it in the last 10 minutes, by the password (and
-// the code when two-step verification is on). Signing in counts. The time is the session's own
-// `confirmed_at`, never its creation, so a session kept open for hours has to confirm again.
+// the code when two-step verification is on) or one of the account's passkeys. Signing in counts.
+// The time is the session's own `confirmed_at`, never its creation, so a session kept open for
+// hours has to confirm again.
 import { type AppLoadContext, redirect } from "@remix-run/cloudflare";
 import { eq } from "drizzle-orm";
 import { type RecheckFailure, recheckPassword } from "~/account/account.server";
 import { audit } from "~/auth/audit.server";
 import { pathOf, requireUser, type SignedInUser } from "~/auth/auth.server";
-import { clearChecks } from "~/auth/throttle.server";
+import { clearChecks, type ThrottleKey } from "~/auth/throttle.server";
 import { config } from "~/config";
 import { getDb, schema } from "~/database/db.server";
 import { isSafeRedirect } from "~/safe-redirect";
@@ -58,16 +59,30 @@ export async function confirmIdentity(
   const { env } = context.cloudflare;
   const check = await recheckPassword(request, context, user, form.password);
   if (!check.ok) return { ...check, field: "password" };
-  const db = getDb(context);
   const now = new Date();
   if (user.twoFactorOn && !(await acceptTotpCode(context, user.id, form.code ?? "", now))) {
     await audit("two_factor_failure", request, env, user.id);
     return { ok: false, reason: "wrong", field: "code" };
   }
+  await markConfirmed(request, context, user, check.throttleKey, now);
+  return { ok: true };
+}
+
+/**
+ * This session is confirmed from `now` and this browser's throttle bucket for the account starts
+ * afresh, in one write batch: after a password (and code) above, or a passkey (passkeys/confirm.server.ts).
+ */
+export async function markConfirmed(
+  request: Request,
+  context: AppLoadContext,
+  user: SignedInUser,
+  throttle: ThrottleKey,
+  now = new Date(),
+): Promise<void> {
+  const db = getDb(context);
   await db.batch([
     db.update(sessions).set({ confirmedAt: now }).where(eq(sessions.id, user.sessionId)),
-    clearChecks(db, check.throttleKey),
+    clearChecks(db, throttle),
   ]);
-  await audit("identity_confirmed", request, env, user.id);
-  return { ok: true };
+  await audit("identity_confirmed", request, context.cloudflare.env, user.id);
 }

@@ -144,7 +144,7 @@ export async function completeSignIn(
 
   await audit("login_success", request, env, signIn.userId);
   if (owner && newPair.length > 0 && (pairsBefore[0]?.n ?? 0) > 0) {
-    sendSecurityNotice(request, context, owner, "new_sign_in", now);
+    sendSecurityNotice(request, context, owner, "new_sign_in", { at: now });
   }
   const headers = new Headers();
   headers.append(

@@ -2,7 +2,7 @@
 // something changed how their account signs in or where it is signed in. Call it after the write
 // that made the change has succeeded:
 //
-//   sendSecurityNotice(request, context, { email, firstName }, "passkey_added");
+//   sendSecurityNotice(request, context, { email, firstName }, "passkey_added", { passkey: name });
 //
 // It names what happened, when (UTC), and the browser, system and place the request came from (read
 // as the devices list reads them), links to /account/ and /forgot-password/ only (never a link that
@@ -37,31 +37,39 @@ const NOTICES = {
   },
   passkey_added: {
     subject: "A passkey was added to your account",
-    what: (email: string) => `A passkey was added to your ${PRODUCT_NAME} account (${email}).`,
+    what: (email: string, passkey?: string) =>
+      `A passkey${named(passkey)} was added to your ${PRODUCT_NAME} account (${email}).`,
   },
   passkey_removed: {
     subject: "A passkey was removed from your account",
-    what: (email: string) => `A passkey was removed from your ${PRODUCT_NAME} account (${email}).`,
+    what: (email: string, passkey?: string) =>
+      `A passkey${named(passkey)} was removed from your ${PRODUCT_NAME} account (${email}).`,
   },
   new_sign_in: {
     subject: "New sign-in to your account",
     what: (email: string) =>
       `Your ${PRODUCT_NAME} account (${email}) was signed in to from a browser and system it has not been signed in from before.`,
   },
-} satisfies Record<string, { subject: string; what: (email: string) => string }>;
+} satisfies Record<string, { subject: string; what: (email: string, passkey?: string) => string }>;
+
+/** The passkey's name as the passkeys page lists it, so the owner can tell which one. */
+function named(passkey: string | undefined): string {
+  return passkey ? ` ("${passkey}")` : "";
+}
 
 export type SecurityNotice = keyof typeof NOTICES;
 
 /**
  * Schedules the notice of `event` to `to` (the account's address: for "email_changed", the OLD one),
- * describing `request` as where it came from. Throws at once on missing mail configuration.
+ * describing `request` as where it came from; `passkey` names the passkey added or removed. Throws
+ * at once on missing mail configuration.
  */
 export function sendSecurityNotice(
   request: Request,
   context: AppLoadContext,
   to: Recipient,
   event: SecurityNotice,
-  at = new Date(),
+  { at = new Date(), passkey }: { at?: Date; passkey?: string } = {},
 ): void {
   const { device, city, country } = sessionOrigin(request, context.cloudflare.cf);
   const { subject, what } = NOTICES[event];
@@ -69,7 +77,7 @@ export function sendSecurityNotice(
     securityNoticeEmail({
       subject,
       firstName: to.firstName,
-      what: what(to.email),
+      what: what(to.email, passkey),
       at,
       device,
       place: placeLabel(city, country),

@@ -3,9 +3,12 @@ import { redirect } from "@remix-run/cloudflare";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/auth.server";
 import { afterConfirmation, confirmIdentity } from "~/auth/confirm.server";
+import { hasPasskeys } from "~/auth/passkeys/passkeys.server";
 import { backToAccount, Card } from "~/components/card";
 import { CodeField, CurrentPasswordField, FormError } from "~/components/fields";
+import { PasskeyConfirm } from "~/components/passkey-confirm";
 import { PostForm, usePostForm } from "~/components/post-form";
+import { getDb } from "~/database/db.server";
 import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta, serverMessages } from "~/messages";
@@ -17,7 +20,11 @@ export const headers = keepRetryAfter;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context);
-  return { twoFactorOn: user.twoFactorOn, next: afterConfirmation(new URL(request.url).searchParams.get("next")) };
+  return {
+    twoFactorOn: user.twoFactorOn,
+    passkeys: await hasPasskeys(getDb(context), user.id),
+    next: afterConfirmation(new URL(request.url).searchParams.get("next")),
+  };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -38,7 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ConfirmItsYou() {
-  const { twoFactorOn, next } = useLoaderData<typeof loader>();
+  const { twoFactorOn, passkeys, next } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const form = usePostForm("/account/confirm/", "ConfirmSchema", result?.errors);
   return (
@@ -54,6 +61,7 @@ export default function ConfirmItsYou() {
         <CurrentPasswordField error={form.errors.password} />
         {twoFactorOn ? <CodeField error={form.errors.code} /> : null}
       </PostForm>
+      {passkeys ? <PasskeyConfirm next={next} /> : null}
     </Card>
   );
 }

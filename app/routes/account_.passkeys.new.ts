@@ -42,7 +42,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     if (!added.ok) return jsonError(refusals[added.reason]);
     await audit("passkey_added", request, env, user.id);
-    sendSecurityNotice(request, context, user, "passkey_added");
+    sendSecurityNotice(request, context, user, "passkey_added", { passkey: added.name });
     return jsonRedirect(request, context, "/account/passkeys/", { kind: "success", text: serverMessages.passkeyAdded });
   });
 }

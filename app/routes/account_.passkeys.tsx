@@ -73,7 +73,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const removed = await removePasskey(db, user.id, id);
   if (removed === null) throw data({ message: messages.notFound }, { status: 404 });
   await audit("passkey_removed", request, env, user.id);
-  sendSecurityNotice(request, context, user, "passkey_removed");
+  sendSecurityNotice(request, context, user, "passkey_removed", { passkey: removed });
   throw await redirectWithFlash(request, context, PAGE, { kind: "success", text: serverMessages.passkeyRemoved });
 }
 

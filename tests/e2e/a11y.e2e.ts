@@ -4,9 +4,10 @@ import type { Page } from "playwright-core";
 import { afterAll, describe, it } from "vitest";
 import {
   AXE_VERSION,
-  auditPage,
+  type AxeSummary,
   baseURL,
   connectBrowser,
+  controlsWithoutVisibleLabel,
   expect,
   expectPath,
   field,
@@ -15,9 +16,11 @@ import {
   JS_MODES,
   logIn,
   mainButton,
+  missingBasics,
   type NewUser,
   newUser,
   register,
+  runAxe,
   visit,
   waitForHydration,
 } from "./support";
@@ -149,7 +152,17 @@ describe.each(JS_MODES)("axe and labels ($label)", ({ label, js }) => {
     const problems: string[] = [];
     for (const { state, step } of WALK) {
       await step(page, user);
-      report.push(`  ${label.padEnd(6)} ${state.padEnd(27)} ${await auditPage(page, state, problems)}`);
+      const result: AxeSummary = await runAxe(page);
+      const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      report.push(
+        `  ${label.padEnd(6)} ${state.padEnd(27)} violations: ${result.violations.length} (serious/critical: ${serious.length})` +
+          `  passes: ${String(result.passes).padStart(2)}  needs review: ${result.incomplete.join(", ") || "none"}` +
+          (result.violations.length ? `  [${result.violations.map((v) => `${v.id}:${v.impact}`).join(", ")}]` : ""),
+      );
+      for (const v of serious) problems.push(`${state}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(", ")}`);
+      for (const control of await controlsWithoutVisibleLabel(page))
+        problems.push(`${state}: no visible label for ${control}`);
+      for (const basic of await missingBasics(page)) problems.push(`${state}: missing ${basic}`);
     }
     expect(problems).toEqual([]);
   });

@@ -12,7 +12,7 @@ import {
   logIn,
   mainButton,
   type NewUser,
-  registeredUser,
+  newUser,
   registerOverHttp,
   visit,
   waitForHydration,
@@ -49,7 +49,8 @@ const devices = (page: Page) => page.locator("ul.devices > li");
 
 describe.each(JS_MODES)("account journeys ($label)", ({ js }) => {
   it("two devices in the list; change the password: the other device is signed out, this one stays in", async () => {
-    const user = await registeredUser("acct-pw");
+    const user = newUser("acct-pw");
+    await registerOverHttp(user);
     const laptop = await device(js, user);
     const phone = await device(js, user);
     const errors = watchConsole(laptop);
@@ -77,7 +78,8 @@ describe.each(JS_MODES)("account journeys ($label)", ({ js }) => {
   });
 
   it("sign out another device from the list; rename yourself and see it in the header", async () => {
-    const user = await registeredUser("acct-dev");
+    const user = newUser("acct-dev");
+    await registerOverHttp(user);
     const laptop = await device(js, user);
     const phone = await device(js, user);
 
@@ -97,7 +99,8 @@ describe.each(JS_MODES)("account journeys ($label)", ({ js }) => {
   });
 
   it("delete the account: signed out on /, the old password no longer works, the address registers again", async () => {
-    const user = await registeredUser("acct-del");
+    const user = newUser("acct-del");
+    await registerOverHttp(user);
     const laptop = await device(js, user);
     await openAccount(laptop);
     await laptop.getByRole("link", { name: "Delete account", exact: true }).click();

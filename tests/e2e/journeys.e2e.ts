@@ -1,5 +1,5 @@
 // The journeys people take, each with JavaScript on and off, against the app as `npm start` runs it.
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, it } from "vitest";
 import {
   connectBrowser,
@@ -15,13 +15,13 @@ import {
   JS_MODES,
   logIn,
   mainButton,
-  type NewUser,
   newUser,
   queryD1,
   register,
-  registeredUser,
+  registerOverHttp,
   visit,
   waitForHydration,
+  watchConsole,
 } from "./support";
 
 const chromium = connectBrowser();
@@ -29,19 +29,11 @@ const chromium = connectBrowser();
 /** Emails registered by double clicks; one D1 query at the end checks them all (wrangler is slow to start). */
 const doubleClicked: string[] = [];
 
-/** Fills the registration form, submits it with `click` on its button, and waits for the login page. */
-async function registerWith(page: Page, user: NewUser, click: (button: Locator) => Promise<void>): Promise<void> {
-  await visit(page, "/register/");
-  await fillRegistration(page, user);
-  await click(mainButton(page, "Register"));
-  await expectPath(page, "/login/");
-  await page.getByText("You have successfully registered! You may now login.").waitFor();
-  await waitForHydration(page);
-}
-
 describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
   it("register, see the flash once, log in, see the dashboard, log out, and be sent to log in again", async () => {
-    const { page, user, errors } = await chromium.visitor(js, "journey");
+    const page = await chromium.page(js);
+    const errors = watchConsole(page);
+    const user = newUser("journey");
 
     await register(page, user);
     const registered = page
@@ -159,7 +151,10 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
   });
 
   it("follows `next`: /dash/ signed out, log in, land on /dash/", async () => {
-    const { page, user, errors } = await chromium.visitor(js, "next", { registered: true });
+    const page = await chromium.page(js);
+    const errors = watchConsole(page);
+    const user = newUser("next");
+    await registerOverHttp(user);
 
     // From the home page's link: with JS on, the guard's redirect arrives through a data request.
     await visit(page, "/");
@@ -177,7 +172,8 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
   });
 
   it("remember me: a ticked login survives a browser restart, an unticked one does not", async () => {
-    const user = await registeredUser("remember");
+    const user = newUser("remember");
+    await registerOverHttp(user);
 
     const ticked = await chromium.context(js);
     const tickedPage = await ticked.newPage();
@@ -209,9 +205,17 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
   });
 
   it("a double-clicked submit button creates one user and one session", async () => {
-    const { page, user, errors } = await chromium.visitor(js, "double");
+    const page = await chromium.page(js);
     const posts = countPosts(page);
-    await registerWith(page, user, (button) => button.dblclick());
+    const errors = watchConsole(page);
+    const user = newUser("double");
+
+    await visit(page, "/register/");
+    await fillRegistration(page, user);
+    await mainButton(page, "Register").dblclick();
+    await expectPath(page, "/login/");
+    await page.getByText("You have successfully registered! You may now login.").waitFor();
+    await waitForHydration(page);
 
     await fillLogin(page, user);
     await mainButton(page, "Log in").dblclick();
@@ -226,9 +230,17 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
 
   if (js) {
     it("a human-speed double click (a second click 80 ms later) still posts once", async () => {
-      const { page, user, errors } = await chromium.visitor(js, "slowdouble");
+      const page = await chromium.page(js);
       const posts = countPosts(page);
-      await registerWith(page, user, (button) => clickTwice(page, button));
+      const errors = watchConsole(page);
+      const user = newUser("slowdouble");
+
+      await visit(page, "/register/");
+      await fillRegistration(page, user);
+      await clickTwice(page, mainButton(page, "Register"));
+      await expectPath(page, "/login/");
+      await page.getByText("You have successfully registered! You may now login.").waitFor();
+      await waitForHydration(page);
 
       // The pending state shows while the post is in flight.
       await page.route("**/login.data", async (route) => {

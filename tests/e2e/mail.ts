@@ -11,7 +11,7 @@ const MARKER = "send_email binding called with";
 const ANSI = /\u001b\[[0-9;]*m/g;
 const FILE_PATH = /(\/[^\s"'<>]+\.(?:txt|html|eml))\b/g;
 
-type SentMessage = { log: string; parts: string[] };
+export type SentMessage = { log: string; parts: string[] };
 
 /** Every message the server has logged as sent, oldest first. */
 function sentMessages(): SentMessage[] {
@@ -32,7 +32,7 @@ function decodeMime(text: string): string {
   return text.replace(/=\r?\n/g, "").replaceAll("=3D", "=");
 }
 
-function messagesTo(address: string): SentMessage[] {
+export function messagesTo(address: string): SentMessage[] {
   return sentMessages().filter((message) => [message.log, ...message.parts].some((part) => part.includes(address)));
 }
 
@@ -43,15 +43,36 @@ export function waitForResetLink(address: string, after = 0, timeoutMs = 15_000)
   return waitForLink(address, RESET_LINK, after, timeoutMs);
 }
 
-/** Waits until more than `after` links matching `pattern` have been sent to `address`; returns the newest. */
-async function waitForLink(address: string, pattern: RegExp, after = 0, timeoutMs = 15_000): Promise<string> {
+/**
+ * Waits until more than `after` messages with a link matching `pattern` have been sent to `address`;
+ * returns the newest link. (A message counts once, though its text and HTML parts both carry it.)
+ */
+export async function waitForLink(address: string, pattern: RegExp, after = 0, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const links = messagesTo(address)
-      .flatMap((message) => message.parts.map((part) => pattern.exec(part)?.[0]))
+      .map((message) => message.parts.map((part) => pattern.exec(part)?.[0]).find((link) => link !== undefined))
       .filter((link): link is string => link !== undefined);
     if (links.length > after) return links.at(-1) ?? "";
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`no link like ${pattern} for ${address} in the server log within ${timeoutMs} ms`);
+}
+
+/** The HTML parts sent to `address` whose <title> (each email's subject) is `subject`, oldest first. */
+function htmlPartsTo(address: string, subject: string): string[] {
+  return messagesTo(address)
+    .flatMap((message) => message.parts)
+    .filter((part) => /^\s*<!doctype html>/i.test(part) && part.includes(`<title>${subject}</title>`));
+}
+
+/** Waits (the email goes out after the response) for the newest HTML part with `subject` sent to `address`. */
+export async function waitForHtmlPart(address: string, subject: string, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = htmlPartsTo(address, subject).at(-1);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no "${subject}" email with an HTML part for ${address} within ${timeoutMs} ms`);
 }

@@ -10,6 +10,8 @@ import {
   headerButton,
   headerLink,
   logIn,
+  newUser,
+  registerOverHttp,
   visit,
   waitForHydration,
   watchConsole,
@@ -46,7 +48,10 @@ async function heading(page: Page): Promise<string | null> {
 
 describe("client-side navigation (JS on)", () => {
   it("moves between every page by links and history without reloads, loops or console errors", async () => {
-    const { page, user, errors } = await chromium.visitor(true, "nav", { registered: true });
+    const page = await chromium.page(true);
+    const errors = watchConsole(page);
+    const user = newUser("nav");
+    await registerOverHttp(user);
 
     await visit(page, "/");
     const requests = watchRequests(page);

@@ -2,7 +2,7 @@
 // the password is hashed in Node with @node-rs/argon2 and must then work in the worker (workerd).
 import { spawnSync } from "node:child_process";
 import { describe, expect, inject, it } from "vitest";
-import { postFormOverHttp, registeredUser } from "./support";
+import { newUser, postFormOverHttp, registerOverHttp } from "./support";
 
 function setPassword(email: string, password: string) {
   return spawnSync("npm", ["run", "-s", "user:password", "--", email], {
@@ -19,7 +19,8 @@ async function loginStatus(email: string, password: string): Promise<number> {
 
 describe("npm run user:password", () => {
   it("sets a new password (hashed in Node) that the worker accepts, and the old one stops working", async () => {
-    const user = await registeredUser("operator");
+    const user = newUser("operator");
+    await registerOverHttp(user);
     const replacement = "Operator-chosen pässword 2";
 
     const result = setPassword(user.email.toUpperCase(), replacement);
@@ -33,7 +34,8 @@ describe("npm run user:password", () => {
 
   it("refuses an unknown email and a too-short password, changing nothing", async () => {
     expect(setPassword("nobody-here@example.com", "long enough password").status).toBe(1);
-    const user = await registeredUser("operator-short");
+    const user = newUser("operator-short");
+    await registerOverHttp(user);
     const short = setPassword(user.email, "short");
     expect(short.status).toBe(1);
     expect(short.stderr).toContain("8 to 128 characters");

@@ -1,13 +1,12 @@
 // Passkeys in a real Chromium, with the DevTools protocol's virtual authenticator (CTAP2, internal
 // transport, resident keys, user verification) standing in for a fingerprint reader: add one on
 // /account/passkeys/, log out, sign in with the button, sign in through autofill (conditional UI),
-// remove it, and see a sign-in with it refused. Then axe and screenshots of the pages' states.
-import { join } from "node:path";
-import type { BrowserContext, CDPSession, Page } from "playwright-core";
+// confirm it's you with it, remove it, and see a sign-in with it refused. Then axe and screenshots
+// of the pages' states, the passkeys page at a phone's and a laptop's width in both colour schemes.
+import type { Page } from "playwright-core";
 import { describe, it } from "vitest";
-import { SCREENSHOT_DIR } from "./config";
+import { onLocalhost, withAuthenticator } from "./authenticator";
 import {
-  baseURL,
   connectBrowser,
   controlsWithoutVisibleLabel,
   expect,
@@ -15,37 +14,18 @@ import {
   flash,
   headerButton,
   logIn,
+  newUser,
   queryD1,
-  registeredUser,
+  registerOverHttp,
   runAxe,
+  settleColourScheme,
+  shootAtEverySize,
   visit,
   waitForHydration,
   watchConsole,
 } from "./support";
 
 const chromium = connectBrowser();
-
-// The relying party is APP_ORIGIN's host, which `npm start` makes `localhost`; WebAuthn refuses an
-// IP address as an rp id, so these pages are opened on localhost (a secure context over http).
-const onLocalhost = { baseURL: baseURL.replace("127.0.0.1", "localhost") };
-
-/** A context whose pages have a platform authenticator that verifies the user at once. */
-async function withAuthenticator(context: BrowserContext): Promise<{ page: Page; cdp: CDPSession; id: string }> {
-  const page = await context.newPage();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("WebAuthn.enable", { enableUI: false });
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return { page, cdp, id: authenticatorId };
-}
 
 async function logOut(page: Page) {
   await headerButton(page, "Log out").click();
@@ -61,9 +41,15 @@ async function addPasskey(page: Page) {
 
 const listed = (page: Page) => page.locator("ul.passkeys > li");
 
+/** As if this user's sessions had last confirmed who they are long ago (signing in counts as a confirmation). */
+async function lapseConfirmation(email: string) {
+  await queryD1(`UPDATE sessions SET confirmed_at = 0 WHERE user_id = (SELECT id FROM users WHERE email = '${email}')`);
+}
+
 describe("passkeys in Chromium with a virtual authenticator", () => {
   it("add, log out, sign in with the button and through autofill, remove, then the sign-in is refused", async () => {
-    const user = await registeredUser("passkey");
+    const user = newUser("passkey");
+    await registerOverHttp(user);
     const context = await chromium.context(true, onLocalhost);
     const { page, cdp, id } = await withAuthenticator(context);
     const errors = watchConsole(page);
@@ -76,6 +62,13 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId: id });
     expect(credentials).toHaveLength(1);
     expect(credentials[0]?.isResidentCredential).toBe(true);
+    // With JavaScript off, "Confirm it's you" offers the password only, even to a user with a passkey.
+    const noScript = await chromium.page(false, onLocalhost);
+    await visit(noScript, "/login/");
+    await logIn(noScript, user);
+    await visit(noScript, "/account/confirm/");
+    await noScript.getByRole("button", { name: "Confirm", exact: true }).waitFor();
+    await expect(noScript.getByRole("button", { name: "Use a passkey" }).count()).resolves.toBe(0);
     await logOut(page);
 
     // Autofill: the login page starts a conditional request as it loads; Chromium's virtual
@@ -88,7 +81,8 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     const [rows] = await queryD1<{ login_count: number }>(
       `SELECT login_count FROM users WHERE email = '${user.email}'`,
     );
-    expect(rows?.[0]?.login_count).toBe(2);
+    // Three sign-ins: the first, the one with JavaScript off, this one.
+    expect(rows?.[0]?.login_count).toBe(3);
     await logOut(page);
 
     // The button, in a browser without conditional mediation (where it is there, the autofill request
@@ -102,9 +96,19 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     await expectPath(page, "/account/");
     await page.getByRole("heading", { name: "Your account" }).waitFor();
 
-    // Remove it (signing in counts as the confirmation), then it no longer signs anyone in.
+    // Removing needs a confirmation in the last 10 minutes: let this session's lapse, and give it
+    // with the passkey ("Use a passkey" on "Confirm it's you"), which brings the page back.
+    await lapseConfirmation(user.email);
     await visit(page, "/account/passkeys/");
     await waitForHydration(page);
+    await listed(page).first().getByRole("button", { name: "Remove" }).click();
+    await expectPath(page, "/account/confirm/?next=%2Faccount%2Fpasskeys%2F");
+    await page.getByRole("heading", { name: "Confirm it's you" }).waitFor();
+    await waitForHydration(page);
+    await page.getByRole("button", { name: "Use a passkey" }).click();
+    await expectPath(page, "/account/passkeys/");
+    await waitForHydration(page);
+    // Then removing it goes through; afterwards it no longer signs anyone in.
     await listed(page).first().getByRole("button", { name: "Remove" }).click();
     await expect(flash(page).textContent()).resolves.toContain("The passkey has been removed.");
     await expect(listed(page).count()).resolves.toBe(0);
@@ -118,7 +122,8 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
   });
 
   it("with JavaScript off: no passkey button on /login/, the note on /account/passkeys/, the password form works", async () => {
-    const user = await registeredUser("passkey-nojs");
+    const user = newUser("passkey-nojs");
+    await registerOverHttp(user);
     const page = await chromium.page(false, onLocalhost);
     await visit(page, "/login/");
     await expect(page.getByRole("button", { name: "Sign in with a passkey" }).count()).resolves.toBe(0);
@@ -129,21 +134,25 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     await expect(page.getByRole("button", { name: "Add a passkey" }).count()).resolves.toBe(0);
   });
 
-  it("axe finds nothing serious on the pages' states, every control is labelled; screenshots saved", async () => {
-    const user = await registeredUser("passkey-a11y");
+  it("axe finds nothing serious on the pages' states, every control is labelled; screenshots at 375 and 1280 px, light and dark", async () => {
+    const user = newUser("passkey-a11y");
+    await registerOverHttp(user);
     const context = await chromium.context(true, onLocalhost);
     const { page } = await withAuthenticator(context);
     const problems: string[] = [];
+    const saved: string[] = [];
     const check = async (state: string) => {
+      // What a closed <details> holds does not animate while hidden: let a colour change left over
+      // from the last scheme switch finish before measuring.
+      await settleColourScheme(page, "light");
       const result = await runAxe(page);
       for (const v of result.violations.filter((v) => v.impact === "serious" || v.impact === "critical"))
         problems.push(`${state}: ${v.id} ${v.help} at ${v.targets.join(", ")}`);
       for (const control of await controlsWithoutVisibleLabel(page)) problems.push(`${state}: no label for ${control}`);
-      await page.screenshot({
-        path: join(SCREENSHOT_DIR, `passkeys-${state}.png`),
-        fullPage: true,
-        animations: "disabled",
-      });
+      // At a phone's and a laptop's width, light and dark: no sideways scroll, axe's contrast rule, a screenshot.
+      const shots = await shootAtEverySize(page, `passkeys-${state}`);
+      saved.push(...shots.saved);
+      problems.push(...shots.problems);
     };
     await visit(page, "/login/");
     await waitForHydration(page);
@@ -156,6 +165,10 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
     await check("account-passkeys-one");
     await page.locator("ul.passkeys summary").first().click();
     await check("account-passkeys-rename-open");
+    await visit(page, "/account/confirm/?next=%2Faccount%2Fpasskeys%2F");
+    await page.getByRole("button", { name: "Use a passkey" }).waitFor();
+    await check("confirm-with-passkey");
     expect(problems).toEqual([]);
+    console.log(`\npasskey screenshots:\n${saved.map((path) => `  ${path}`).join("\n")}\n`);
   });
 });

@@ -3,6 +3,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import {
   type Browser,
@@ -14,7 +15,7 @@ import {
   type Request,
 } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
-import { FormClient } from "../../harness/http-client";
+import { SCREENSHOT_DIR } from "./config";
 
 export const baseURL = inject("baseURL");
 export const PASSWORD = "correct horse battery";
@@ -72,15 +73,6 @@ export function connectBrowser() {
     async page(js: boolean, options: BrowserContextOptions = {}): Promise<Page> {
       const context = await this.context(js, options);
       return context.newPage();
-    },
-    /**
-     * A new person on a page of their own, its console errors collected. `registered`: their account
-     * is made over HTTP first, for tests whose subject is not registration.
-     */
-    async visitor(js: boolean, label: string, { registered = false } = {}) {
-      const page = await this.page(js);
-      const user = registered ? await registeredUser(label) : newUser(label);
-      return { page, user, errors: watchConsole(page) };
     },
   };
 }
@@ -210,17 +202,21 @@ export async function register(page: Page, user: NewUser): Promise<void> {
  * token, then POST. Returns the (unfollowed) response, body read.
  */
 export async function postFormOverHttp(path: string, fields: Record<string, string>): Promise<Response> {
-  const client = new FormClient(baseURL);
-  await client.get(path);
-  if (!client.csrf) throw new Error(`no CSRF token on ${path}`);
-  return (await client.post(path, fields)).response;
-}
-
-/** A new user, registered over plain HTTP (for tests whose subject is not registration). */
-export async function registeredUser(tag?: string): Promise<NewUser> {
-  const user = newUser(tag);
-  await registerOverHttp(user);
-  return user;
+  const form = await fetch(`${baseURL}${path}`);
+  const cookie = form.headers
+    .getSetCookie()
+    .map((line) => line.split(";")[0])
+    .join("; ");
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  if (!csrf) throw new Error(`no CSRF token on ${path}`);
+  const response = await fetch(`${baseURL}${path}`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { Cookie: cookie, Origin: baseURL, "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ csrf, ...fields }),
+  });
+  await response.arrayBuffer();
+  return response;
 }
 
 /** Registers over plain HTTP. For tests whose subject is not registration: quicker than driving the page. */
@@ -300,6 +296,56 @@ export function countPosts(page: Page): string[] {
   return posts;
 }
 
+/** Switches prefers-color-scheme and waits for the colours' 0.15 s transition, so what is measured is settled. */
+export async function settleColourScheme(page: Page, colorScheme: "light" | "dark"): Promise<void> {
+  await page.emulateMedia({ colorScheme });
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => animation instanceof CSSTransition)
+        .map((animation) => animation.finished),
+    ),
+  );
+}
+
+/** How far the page scrolls sideways (0 when it fits its viewport). */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+}
+
+/** The phone and laptop sizes every screen is shot at, and the two colour schemes. */
+export const VIEWPORTS = [
+  { width: 375, height: 812 },
+  { width: 1280, height: 800 },
+] as const;
+export const SCHEMES = ["light", "dark"] as const;
+
+/**
+ * The page as it stands, at 375 and 1280 px wide, light and dark: a full-page screenshot of each
+ * (`<name>-<width>x<height>-<scheme>.png` in SCREENSHOT_DIR), and what is wrong at each (sideways
+ * scroll, axe's contrast rule). Leaves the page light, at the laptop size.
+ */
+export async function shootAtEverySize(page: Page, name: string): Promise<{ saved: string[]; problems: string[] }> {
+  const saved: string[] = [];
+  const problems: string[] = [];
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize(viewport);
+    for (const scheme of SCHEMES) {
+      await settleColourScheme(page, scheme);
+      const size = `${viewport.width}x${viewport.height}-${scheme}`;
+      if ((await horizontalOverflow(page)) > 0) problems.push(`${name}: scrolls sideways at ${size}`);
+      for (const v of (await runAxe(page, ["color-contrast"])).violations)
+        problems.push(`${name}, ${size}: ${v.id} at ${v.targets.join(", ")}`);
+      const path = join(SCREENSHOT_DIR, `${name}-${size}.png`);
+      await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
+      saved.push(path);
+    }
+  }
+  await settleColourScheme(page, "light");
+  return { saved, problems };
+}
+
 // ---------- axe ----------
 
 const require = createRequire(import.meta.url);
@@ -318,6 +364,31 @@ export type AxeSummary = {
  * through the DevTools protocol rather than added as a <script> tag: the app's CSP (nonce-based)
  * rightly refuses an inline script without its nonce, and the page must be tested with its CSP on.
  */
+/**
+ * Waits until no animation or transition runs in the page: colours read mid-transition are neither
+ * the old nor the new ones. With reduced motion none should start; one that never ends fails here,
+ * named, instead of as a colour-contrast violation by chance.
+ */
+async function animationsSettled(page: Page): Promise<void> {
+  try {
+    await page.waitForFunction(
+      () => document.getAnimations().every((animation) => animation.playState !== "running"),
+      null,
+      {
+        timeout: 5_000,
+      },
+    );
+  } catch {
+    const running = await page.evaluate(() =>
+      document.getAnimations().map((animation) => {
+        const target = (animation.effect as KeyframeEffect | null)?.target;
+        return `${animation.constructor.name} on ${target?.tagName.toLowerCase() ?? "?"}.${target?.className ?? ""}`;
+      }),
+    );
+    throw new Error(`animations still running: ${running.join(", ")}`);
+  }
+}
+
 export async function runAxe(page: Page, onlyRules?: string[]): Promise<AxeSummary> {
   await animationsSettled(page);
   const loaded = await page.evaluate(() => "axe" in window);
@@ -350,74 +421,6 @@ export async function runAxe(page: Page, onlyRules?: string[]): Promise<AxeSumma
       incomplete: (results.incomplete ?? []).map((v) => v.id),
     };
   }, onlyRules ?? null);
-}
-
-/**
- * Waits until no animation or transition runs in the page: colours read mid-transition are neither
- * the old nor the new ones. With reduced motion none should start; one that never ends fails here,
- * named, instead of as a colour-contrast violation by chance.
- */
-async function animationsSettled(page: Page): Promise<void> {
-  try {
-    await page.waitForFunction(
-      () => document.getAnimations().every((animation) => animation.playState !== "running"),
-      null,
-      {
-        timeout: 5_000,
-      },
-    );
-  } catch {
-    const running = await page.evaluate(() =>
-      document.getAnimations().map((animation) => {
-        const target = (animation.effect as KeyframeEffect | null)?.target;
-        return `${animation.constructor.name} on ${target?.tagName.toLowerCase() ?? "?"}.${target?.className ?? ""}`;
-      }),
-    );
-    throw new Error(`animations still running: ${running.join(", ")}`);
-  }
-}
-
-/**
- * The checks every page state gets: axe (a serious or critical violation is a problem), a visible
- * label on every control, and the page's basics. Problems go into `problems`, prefixed with `state`;
- * the answer is axe's summary line for the run's report.
- */
-export async function auditPage(page: Page, state: string, problems: string[]): Promise<string> {
-  const result = await runAxe(page);
-  const serious = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  for (const v of serious) problems.push(`${state}: ${v.id} (${v.impact}) ${v.help} at ${v.targets.join(", ")}`);
-  for (const control of await controlsWithoutVisibleLabel(page))
-    problems.push(`${state}: no visible label for ${control}`);
-  for (const basic of await missingBasics(page)) problems.push(`${state}: missing ${basic}`);
-  return (
-    `violations: ${result.violations.length} (serious/critical: ${serious.length})` +
-    `  passes: ${String(result.passes).padStart(2)}  needs review: ${result.incomplete.join(", ") || "none"}` +
-    (result.violations.length ? `  [${result.violations.map((v) => `${v.id}:${v.impact}`).join(", ")}]` : "")
-  );
-}
-
-/**
- * The page in light and then dark (prefers-color-scheme switched in place): once no animation runs,
- * axe's colour-contrast check (violations into `problems`, prefixed with `state`), `also` for the
- * caller's own checks, and a full-page screenshot to `screenshot(scheme)`. Back to light at the end.
- */
-export async function inBothSchemes(
-  page: Page,
-  state: string,
-  problems: string[],
-  screenshot: (scheme: "light" | "dark") => string,
-  also: (scheme: "light" | "dark") => Promise<void> = async () => {},
-): Promise<void> {
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    // Reduced motion turns the colour transitions off; this proves none is still running.
-    await animationsSettled(page);
-    const contrast = await runAxe(page, ["color-contrast"]);
-    for (const v of contrast.violations) problems.push(`${state}, ${colorScheme}: ${v.id} at ${v.targets.join(", ")}`);
-    await also(colorScheme);
-    await page.screenshot({ path: screenshot(colorScheme), fullPage: true, animations: "disabled", caret: "hide" });
-  }
-  await page.emulateMedia({ colorScheme: "light" });
 }
 
 /** Every visible form control has a visible label (or visible text, for buttons). Returns the ones that don't. */
@@ -456,7 +459,7 @@ export async function controlsWithoutVisibleLabel(page: Page): Promise<string[]>
  * The page's basics: lang="en", a viewport and a description, a title ending in the product name,
  * the SVG favicon, and `autocomplete` on every visible text-like input. Returns what is missing.
  */
-async function missingBasics(page: Page): Promise<string[]> {
+export async function missingBasics(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const missing: string[] = [];
     if (document.documentElement.lang !== "en") missing.push('html lang="en"');
@@ -478,7 +481,10 @@ async function missingBasics(page: Page): Promise<string[]> {
 
 const run = promisify(execFile);
 
-/** A read-only query on the run's local D1, through wrangler (as an operator would look). */
+/**
+ * A statement on the run's local D1, through wrangler, as an operator would run it: mostly to look,
+ * sometimes to set up what a test cannot wait for (an account made long ago, a confirmation lapsed).
+ */
 export async function queryD1<T = Record<string, unknown>>(sql: string): Promise<T[][]> {
   const { stdout } = await run(
     "npx",

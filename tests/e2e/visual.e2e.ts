@@ -1,7 +1,6 @@
 // Visual check: every page and state at a phone and a laptop size, light and dark, saved as PNGs for
 // a person to look at; and, measured, no horizontal scrolling anywhere (the 375 px phone included).
 import { join } from "node:path";
-import type { Page } from "playwright-core";
 import { describe, it } from "vitest";
 import { SCREENSHOT_DIR } from "./config";
 import {
@@ -10,26 +9,21 @@ import {
   expectPath,
   fillLogin,
   headerButton,
-  inBothSchemes,
+  horizontalOverflow,
   logIn,
   mainButton,
   newUser,
   postFormOverHttp,
   register,
+  runAxe,
+  SCHEMES,
+  settleColourScheme,
+  VIEWPORTS,
   visit,
   waitForHydration,
 } from "./support";
 
 const chromium = connectBrowser();
-
-const VIEWPORTS = [
-  { width: 375, height: 812 },
-  { width: 1280, height: 800 },
-];
-
-async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-}
 
 describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
   it("every page and state, light and dark, without horizontal scroll; screenshots saved", async () => {
@@ -39,44 +33,28 @@ describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
 
     /** Each state is reached once and shot in both schemes (prefers-color-scheme is switched in place). */
     async function capture(state: string) {
-      const problems: string[] = [];
-      await inBothSchemes(
-        page,
-        state,
-        problems,
-        (scheme) => {
-          const path = join(SCREENSHOT_DIR, `${state}-${viewport.width}x${viewport.height}-${scheme}.png`);
-          saved.push(path);
-          return path;
-        },
-        async () => {
-          expect(
-            await horizontalOverflow(page),
-            `${state} scrolls sideways at ${viewport.width} px`,
-          ).toBeLessThanOrEqual(0);
-        },
-      );
-      // axe's contrast check, in both schemes and at this size (the a11y walk runs in light only).
-      expect(problems).toEqual([]);
-    }
-
-    /** Submits the page's form with `button` and shoots the field errors it answers with. */
-    async function submitForErrors(button: string, state: string) {
-      await mainButton(page, button).click();
-      await page.locator(".field-error").first().waitFor();
-      await capture(state);
-    }
-
-    /** A form page as it opens, then its errors after an empty submit. */
-    async function pageAndErrors(path: string, state: string, button: string) {
-      await visit(page, path);
-      await capture(state);
-      await submitForErrors(button, `${state}-errors`);
+      for (const colorScheme of SCHEMES) {
+        await settleColourScheme(page, colorScheme);
+        expect(await horizontalOverflow(page), `${state} scrolls sideways at ${viewport.width} px`).toBeLessThanOrEqual(
+          0,
+        );
+        // axe's contrast check, in this scheme and at this size (the a11y walk runs in light only).
+        const contrast = await runAxe(page, ["color-contrast"]);
+        expect(contrast.violations, `${state}, ${colorScheme}: ${JSON.stringify(contrast.violations)}`).toEqual([]);
+        const path = join(SCREENSHOT_DIR, `${state}-${viewport.width}x${viewport.height}-${colorScheme}.png`);
+        await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
+        saved.push(path);
+      }
+      await page.emulateMedia({ colorScheme: "light" });
     }
 
     await visit(page, "/");
     await capture("home");
-    await pageAndErrors("/register/", "register", "Register");
+    await visit(page, "/register/");
+    await capture("register");
+    await mainButton(page, "Register").click();
+    await page.locator(".field-error").first().waitFor();
+    await capture("register-errors");
 
     await register(page, user);
     await page.getByRole("status").waitFor();
@@ -96,8 +74,14 @@ describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
     await visit(page, "/account/");
     await capture("account");
     await page.getByLabel("First name", { exact: true }).fill("");
-    await submitForErrors("Save", "account-errors");
-    await pageAndErrors("/account/password/", "change-password", "Change password");
+    await mainButton(page, "Save").click();
+    await page.locator(".field-error").first().waitFor();
+    await capture("account-errors");
+    await visit(page, "/account/password/");
+    await capture("change-password");
+    await mainButton(page, "Change password").click();
+    await page.locator(".field-error").first().waitFor();
+    await capture("change-password-errors");
     await visit(page, "/account/delete/");
     await capture("delete-account");
     await page.getByLabel("Password", { exact: true }).fill("not the password");

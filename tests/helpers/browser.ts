@@ -2,7 +2,6 @@
 // form posts) whose requests go through the whole worker (SELF.fetch) exactly as a browser's would.
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { type Counter, countDatabase } from "../../harness/d1-round-trips";
 import { type Fields, FormClient } from "../../harness/http-client";
 import { SESSION_COOKIE } from "./cookies";
 import { callWorker } from "./worker";
@@ -35,23 +34,6 @@ export class TestBrowser extends FormClient {
     });
     this.ip = ip;
   }
-}
-
-/**
- * POSTs a form as `browser` would (its cookies, CSRF token and IP) through the worker with a D1
- * that counts round trips (harness/d1-round-trips.ts): the body, and the status with the count.
- */
-export async function countedPost(
-  browser: TestBrowser,
-  path: string,
-  fields: Fields,
-): Promise<{ body: string; count: { status: number; roundTrips: number; statements: number } }> {
-  const counter: Counter = { roundTrips: 0, statements: 0 };
-  const counted = new TestBrowser({ bindings: { ...env, DB: countDatabase(env.DB, counter) } });
-  counted.cookies = new Map(browser.cookies);
-  counted.csrf = browser.csrf;
-  const { response, html } = await counted.post(path, fields, { headers: { "CF-Connecting-IP": browser.ip } });
-  return { body: html, count: { status: response.status, ...counter } };
 }
 
 /** A new browser that has opened `path` (its cookie and the page's CSRF token in hand). */

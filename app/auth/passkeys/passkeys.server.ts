@@ -2,7 +2,7 @@
 // account's credentials (add, list, rename, remove) and the user handle. The WebAuthn checks
 // themselves are in ceremony.server.ts; the sign-in that ends in a session is in sign-in.server.ts.
 import { encodeBase64urlNoPadding } from "@oslojs/encoding";
-import { and, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { nameForAaguid } from "~/auth/passkeys/authenticator-names";
 import {
   challengeOf,
@@ -13,6 +13,7 @@ import {
 } from "~/auth/passkeys/ceremony.server";
 import { config } from "~/config";
 import { randomToken } from "~/crypto/random.server";
+import { deleteExpiredChallenges } from "~/database/cleanup.server";
 import type { Db } from "~/database/db.server";
 import { schema } from "~/database/db.server";
 import { readEnv } from "~/env.server";
@@ -21,7 +22,8 @@ import { PRODUCT_NAME } from "~/messages";
 const { passkeys, users, webauthnChallenges } = schema;
 const { challengeBytes, challengeLifetimeMs, maxPerAccount, userHandleBytes } = config.passkeys;
 
-export type ChallengePurpose = "register" | "authenticate";
+/** "register": adding (for a user); "authenticate": signing in (for nobody); "confirm": "Confirm it's you" (for a user). */
+export type ChallengePurpose = "register" | "authenticate" | "confirm";
 
 /**
  * The relying party: APP_ORIGIN's host is the rp id, its origin the only one accepted. Never the
@@ -51,15 +53,10 @@ export async function newChallenge(db: Db, purpose: ChallengePurpose, userId: nu
   return { challenge, store };
 }
 
-/** Challenges past their 5 minutes (unexecuted): swept whenever a new one is made, and by the cron. */
-export function deleteExpiredChallenges(db: Db, now: Date) {
-  return db.delete(webauthnChallenges).where(lte(webauthnChallenges.expiresAt, now));
-}
-
 /**
  * Uses up a challenge (unexecuted): one conditional DELETE … RETURNING, so of two requests carrying
  * the same challenge exactly one gets the row. Matches only a live challenge of this purpose, made
- * for this user (registration) or for nobody in particular (sign-in).
+ * for this user (registration, confirmation) or for nobody in particular (sign-in).
  */
 export function consumeChallenge(db: Db, id: string, purpose: ChallengePurpose, userId: number | null, now: Date) {
   return db
@@ -73,6 +70,23 @@ export function consumeChallenge(db: Db, id: string, purpose: ChallengePurpose, 
       ),
     )
     .returning({ id: webauthnChallenges.id });
+}
+
+/** The user's passkeys as the browser is told of them (unexecuted, for a batch). */
+export function passkeysOf(db: Db, userId: number) {
+  return db
+    .select({ id: passkeys.id, transports: passkeys.transports })
+    .from(passkeys)
+    .where(eq(passkeys.userId, userId));
+}
+
+/** Those passkeys as WebAuthn's credential descriptors (excluded when adding, allowed when confirming). */
+export function credentialDescriptors(rows: { id: string; transports: string | null }[]) {
+  return rows.map(({ id, transports }) => ({
+    type: "public-key" as const,
+    id,
+    ...(transports ? { transports: JSON.parse(transports) as AuthenticatorTransport[] } : {}),
+  }));
 }
 
 export type RegistrationUser = { id: number; email: string; firstName: string; lastName: string };
@@ -98,7 +112,7 @@ export async function registrationOptions(
       .set({ webauthnUserId: sql`coalesce(${users.webauthnUserId}, ${randomToken(userHandleBytes)})` })
       .where(eq(users.id, user.id))
       .returning({ webauthnUserId: users.webauthnUserId }),
-    db.select({ id: passkeys.id, transports: passkeys.transports }).from(passkeys).where(eq(passkeys.userId, user.id)),
+    passkeysOf(db, user.id),
     store,
     deleteExpiredChallenges(db, now),
   ]);
@@ -112,11 +126,7 @@ export async function registrationOptions(
       challenge,
       pubKeyCredParams: SUPPORTED_ALGORITHMS.map((alg) => ({ type: "public-key", alg })),
       timeout: challengeLifetimeMs,
-      excludeCredentials: existing.map((passkey) => ({
-        type: "public-key",
-        id: passkey.id,
-        ...(passkey.transports ? { transports: JSON.parse(passkey.transports) } : {}),
-      })),
+      excludeCredentials: credentialDescriptors(existing),
       authenticatorSelection: { residentKey: "required", requireResidentKey: true, userVerification: "required" },
       attestation: "none",
     },
@@ -181,6 +191,12 @@ export function listPasskeys(db: Db, userId: number): Promise<PasskeyListing[]> 
     .from(passkeys)
     .where(eq(passkeys.userId, userId))
     .orderBy(desc(passkeys.createdAt), desc(passkeys.id));
+}
+
+/** Whether the user has a passkey at all ("Confirm it's you" offers one only then). */
+export async function hasPasskeys(db: Db, userId: number): Promise<boolean> {
+  const [row] = await db.select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, userId)).limit(1);
+  return row !== undefined;
 }
 
 /** Removes one of the user's own passkeys and returns its name; null when the id is not theirs (the caller answers 404). */

@@ -57,7 +57,9 @@ describe("adding a passkey", () => {
     expect(items[0]).toMatch(/^Google Password Manager \| Added \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC · Never used$/);
     expect(removeButtons).toEqual(["Remove"]);
     const { texts } = await mailTo(user.email ?? "");
-    const notice = texts.find((text) => text.includes("A passkey was added to your Edge Auth account"));
+    const notice = texts.find((text) =>
+      text.includes(`A passkey ("Google Password Manager") was added to your Edge Auth account`),
+    );
     expect(notice).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     expect(notice).toContain("http://localhost/account/");
   });
@@ -140,7 +142,11 @@ describe("renaming and removing", () => {
     expect(items).toEqual([]);
     expect(textOf(html)).toContain("The passkey has been removed.");
     const { texts } = await mailTo(user.email ?? "");
-    expect(texts.some((text) => text.includes("A passkey was removed from your Edge Auth account"))).toBe(true);
+    expect(
+      texts.some((text) =>
+        text.includes(`A passkey ("Google Password Manager") was removed from your Edge Auth account`),
+      ),
+    ).toBe(true);
   });
 
   it("answers 404 for another user's passkey, and neither removes nor renames it", async () => {

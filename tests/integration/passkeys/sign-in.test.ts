@@ -8,10 +8,11 @@ import { relyingParty } from "~/auth/passkeys/passkeys.server";
 import { authenticationOptions } from "~/auth/passkeys/sign-in.server";
 import { getDbOutsideRequest } from "~/database/db.server";
 import { type Ceremony, SoftwareAuthenticator } from "../../helpers/authenticator";
-import { countedPost, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
+import { newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
 import { SESSION_COOKIE } from "../../helpers/cookies";
 import { userByEmail } from "../../helpers/db";
 import { addPasskeyThroughPage, postForJson, RP_ID, signedInMailingBrowser } from "../../helpers/passkeys";
+import { countedPost } from "../../helpers/round-trips";
 import { turnOnInDatabase } from "../../helpers/two-factor";
 
 const NOT_REGISTERED = "That passkey is not registered here.";
@@ -20,7 +21,7 @@ const USED_OR_EXPIRED = "That took too long, or the request was already used. Tr
 
 /** A registered user with one passkey, and a fresh signed-out browser at the login page. */
 async function userWithPasskey(authenticator = new SoftwareAuthenticator()) {
-  const user = await registerThroughForm();
+  const user = await registerThroughForm(newUser());
   const owner = await signedInMailingBrowser(user);
   const added = await addPasskeyThroughPage(owner, authenticator);
   if (added.status !== 200) throw new Error(`adding failed: ${JSON.stringify(added)}`);
@@ -175,18 +176,15 @@ describe("signing in with a passkey", () => {
 describe("D1 round trips of a passkey sign-in", () => {
   it("options: 1 (the challenge stored, expired ones swept); sign-in: 4 (challenge spent + passkey read, throttle count, counter, completeSignIn's batch)", async () => {
     const { authenticator, browser } = await userWithPasskey();
-    const counted = async (path: string, fields: Record<string, string>) => {
-      const { body, count } = await countedPost(browser, path, fields);
-      return { ...count, body: JSON.parse(body) as Record<string, unknown> };
-    };
-    const options = await counted("/login/passkey/options/", {});
+    const options = await countedPost(browser, "/login/passkey/options/");
     expect(options).toMatchObject({ status: 200, roundTrips: 1 });
     const credential = await authenticator.assert({
-      challenge: String(options.body.challenge),
+      challenge: String(JSON.parse(options.text).challenge),
       origin: ORIGIN,
       rpId: RP_ID,
     });
-    const signIn = await counted("/login/passkey/", { credential: JSON.stringify(credential) });
-    expect(signIn).toMatchObject({ status: 200, body: { redirect: "/dash/" }, roundTrips: 4 });
+    const signIn = await countedPost(browser, "/login/passkey/", { credential: JSON.stringify(credential) });
+    expect(signIn).toMatchObject({ status: 200, roundTrips: 4 });
+    expect(JSON.parse(signIn.text)).toEqual({ redirect: "/dash/" });
   });
 });

@@ -1,0 +1,98 @@
+// Every email the app sends, as it sends it: the test makes the running app (`npm start`) send each
+// one the way a person would cause it, reads its HTML part from the files the simulated send_email
+// binding wrote (tests/e2e/mail.ts), and renders it in Chromium at a phone's and a laptop's width,
+// light and dark (the templates switch colours under prefers-color-scheme): a screenshot of each,
+// no sideways scroll, axe's contrast rule in both schemes.
+import { describe, it } from "vitest";
+import { onLocalhost, withAuthenticator } from "./authenticator";
+import { waitForHtmlPart, waitForLink } from "./mail";
+import {
+  connectBrowser,
+  expect,
+  expectPath,
+  flash,
+  logIn,
+  mainButton,
+  newUser,
+  postFormOverHttp,
+  registerOverHttp,
+  shootAtEverySize,
+  visit,
+  waitForHydration,
+} from "./support";
+
+const chromium = connectBrowser();
+
+const ADDRESS_LINK = /https?:\/\/[^\s"<>]+\/verify-email\/\?token=[A-Za-z0-9_-]+/;
+
+describe("the emails' HTML parts in Chromium", () => {
+  it("each one at 375 and 1280 px, light and dark: screenshots, no sideways scroll, readable contrast", async () => {
+    const user = newUser("mail-shots");
+    const next = newUser("mail-shots-new").email;
+    const NEW_PASSWORD = "a brand new passphrase";
+
+    // Registration: "Confirm your email address". The first sign-in (over HTTP) sends nothing; the
+    // next, from Chromium (another browser and system), sends "New sign-in to your account".
+    await registerOverHttp(user);
+    expect((await postFormOverHttp("/login/", { email: user.email, password: user.password })).status).toBe(303);
+    const context = await chromium.context(true, onLocalhost);
+    const { page } = await withAuthenticator(context);
+    await visit(page, "/login/");
+    await logIn(page, user);
+
+    // A passkey added, then removed (signing in just now counts as the confirmation).
+    await visit(page, "/account/passkeys/");
+    await waitForHydration(page);
+    await page.getByRole("button", { name: "Add a passkey" }).click();
+    await expect(flash(page).textContent()).resolves.toContain("The passkey has been added.");
+    await waitForHydration(page);
+    await page.locator("ul.passkeys > li").first().getByRole("button", { name: "Remove" }).click();
+    await flash(page).filter({ hasText: "The passkey has been removed." }).waitFor();
+
+    // "Your password was changed".
+    await visit(page, "/account/password/");
+    await page.getByLabel("Current password", { exact: true }).fill(user.password);
+    await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel("Confirm new password", { exact: true }).fill(NEW_PASSWORD);
+    await mainButton(page, "Change password").click();
+    await expectPath(page, "/account/");
+
+    // "Confirm your new email address" to the new address; once opened, "Your email address was
+    // changed" to the old one. Then "Reset your password" to the new one.
+    await visit(page, "/account/email/");
+    await page.getByLabel("New email", { exact: true }).fill(next);
+    await mainButton(page, "Send confirmation link").click();
+    await expectPath(page, "/account/");
+    await page.goto(await waitForLink(next, ADDRESS_LINK));
+    await waitForHydration(page);
+    await mainButton(page, "Confirm email address").click();
+    await expectPath(page, "/dash/");
+    expect((await postFormOverHttp("/forgot-password/", { email: next })).status).toBe(200);
+
+    const emails: [slug: string, to: string, subject: string][] = [
+      ["confirm-address", user.email, "Confirm your email address"],
+      ["new-sign-in", user.email, "New sign-in to your account"],
+      ["passkey-added", user.email, "A passkey was added to your account"],
+      ["passkey-removed", user.email, "A passkey was removed from your account"],
+      ["password-changed", user.email, "Your password was changed"],
+      ["confirm-new-address", next, "Confirm your new email address"],
+      ["email-changed", user.email, "Your email address was changed"],
+      ["reset-password", next, "Reset your password"],
+    ];
+    const viewer = await chromium.page(true);
+    const problems: string[] = [];
+    const saved: string[] = [];
+    for (const [slug, to, subject] of emails) {
+      const html = await waitForHtmlPart(to, subject);
+      // The templates say they support both schemes; each shot below proves it renders in both.
+      expect(html).toContain('<meta name="color-scheme" content="light dark">');
+      await viewer.setContent(html);
+      const shots = await shootAtEverySize(viewer, `email-${slug}`);
+      saved.push(...shots.saved);
+      problems.push(...shots.problems);
+    }
+    expect(problems).toEqual([]);
+    expect(saved).toHaveLength(emails.length * 4);
+    console.log(`\nemail screenshots:\n${saved.map((path) => `  ${path}`).join("\n")}\n`);
+  });
+});
