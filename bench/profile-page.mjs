@@ -136,20 +136,15 @@ try {
   console.log(
     `${N} x GET ${path}: wall ${wall.toFixed(0)} ms, latency p50 ${lat[N >> 1].toFixed(2)} ms; sampled busy ${busy.toFixed(0)} ms = ${(busy / N).toFixed(2)} ms/request`,
   );
-  console.log("by source (ms per request, share):");
-  [...byFile]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 25)
-    .forEach(([k, v]) => {
+  for (const [title, totals] of [
+    ["by source (ms per request, share):", byFile],
+    ["top functions:", byFn],
+  ]) {
+    console.log(title);
+    for (const [k, v] of [...totals].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
       console.log(`  ${(v / N).toFixed(3)}  ${((100 * v) / busy).toFixed(1)}%  ${k}`);
-    });
-  console.log("top functions:");
-  [...byFn]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 25)
-    .forEach(([k, v]) => {
-      console.log(`  ${(v / N).toFixed(3)}  ${((100 * v) / busy).toFixed(1)}%  ${k}`);
-    });
+    }
+  }
 } finally {
   process.kill(-child.pid, "SIGTERM");
 }

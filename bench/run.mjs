@@ -15,16 +15,19 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { cpus, getPriority, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { wranglerDevArgs } from "../harness/app-server.ts";
+import { FormClient, formHeaders } from "../harness/http-client.ts";
+import { freePort } from "../harness/ports.ts";
+import { fetchStatus, root, run, start, stop, stopAll, stopChildrenOnSignal, waitFor } from "../harness/processes.ts";
+import { summarise } from "../harness/stats.ts";
 import { measureArgon2 } from "./lib/argon2.mjs";
-import { bytesByPackage } from "./lib/breakdown.mjs";
-import { Browser, benchUser, formHeaders, freshLoginPair, pool, register, signIn } from "./lib/browser.mjs";
+import { bytesByPackage } from "./lib/breakdown.ts";
+import { benchUser, freshLoginPair, pool, register, signIn } from "./lib/browser.mjs";
 import { measureDistance } from "./lib/distance.mjs";
 import { loadRun } from "./lib/load.mjs";
-import { fetchStatus, freePort, root, run, start, stop, stopAll, waitFor } from "./lib/processes.mjs";
 import { renderDistanceSummary, renderMarkdown, renderReadmeSection, renderSummary } from "./lib/report.mjs";
-import { bundleWorker, clientJsPerPage, largestInputs } from "./lib/size.mjs";
-import { measureStartup } from "./lib/startup.mjs";
-import { summarise } from "./lib/stats.mjs";
+import { bundleWorker, clientJsPerPage, largestInputs } from "./lib/size.ts";
+import { measureStartup } from "./lib/startup.ts";
 
 /** Writes results.md and README-section.md from the results; results.json formatted as `npm run lint` expects. */
 function writeReports(results) {
@@ -49,6 +52,8 @@ function sizeByPackage(outdir) {
 }
 
 // Free ports picked now: other people run wrangler dev on this machine too. BENCH_PORT fixes the app's.
+stopChildrenOnSignal();
+
 const ports = {
   app: Number(process.env.BENCH_PORT ?? (await freePort())),
   bench: await freePort(),
@@ -117,7 +122,7 @@ async function loginPairs(origin, count) {
 async function loadScenarios(origin, users) {
   const signedIn = await signIn(origin, users[0]);
   const dashCookie = signedIn.browser.cookieHeader();
-  const check = await new Browser(origin).fetch("/dash/", { headers: { Cookie: dashCookie } });
+  const check = await new FormClient(origin).fetch("/dash/", { headers: { Cookie: dashCookie } });
   if (check.status !== 200) throw new Error(`the minted session does not open /dash/ (${check.status})`);
 
   const scenarios = [
@@ -218,16 +223,16 @@ async function roundTrips(origin, runId) {
     statements: Number(response.headers.get("X-Bench-D1-Statements")),
   });
   const user = benchUser("rt", runId);
-  const visitor = new Browser(origin);
+  const visitor = new FormClient(origin);
   await visitor.get("/register/");
   const registration = count((await visitor.post("/register/", user)).response);
-  const loginBrowser = new Browser(origin);
+  const loginBrowser = new FormClient(origin);
   const loginPage = count((await loginBrowser.get("/login/")).response);
   const login = count((await loginBrowser.post("/login/", { email: user.email, password: user.password })).response);
   const dash = count((await loginBrowser.get("/dash/")).response);
   const home = count((await loginBrowser.get("/")).response);
-  const health = count(await new Browser(origin).fetch("/healthcheck/"));
-  const failing = new Browser(origin);
+  const health = count(await new FormClient(origin).fetch("/healthcheck/"));
+  const failing = new FormClient(origin);
   await failing.get("/login/");
   const failedLogin = count(
     (await failing.post("/login/", { email: user.email, password: "wrong password 123" })).response,
@@ -245,28 +250,15 @@ async function roundTrips(origin, runId) {
   ].map((row) => ({ ...row, withinBudget: row.budget === null ? null : row.roundTrips <= row.budget }));
 }
 
-const wranglerDevArgs = (port, inspectorPort, extra = []) => [
-  "wrangler",
-  "dev",
-  ...extra,
-  "--port",
-  String(port),
-  "--ip",
-  "127.0.0.1",
-  "--inspector-port",
-  String(inspectorPort),
-  "--show-interactive-dev-session=false",
-  "--persist-to",
-  persist,
-  "--var",
-  "RATE_LIMITS:off",
-];
+/** wrangler dev as `npm start` runs it, on the bench's ports and D1, per-IP limits off; `entry` the bench worker. */
+const devArgs = (port, inspectorPort, entry) =>
+  wranglerDevArgs({ port, inspectorPort, persistTo: persist, vars: { RATE_LIMITS: "off" }, entry });
 
 async function argon2Only() {
   const benchOrigin = `http://127.0.0.1:${ports.bench}`;
   await stage("build (remix vite:build)", async () => run("npx", ["remix", "vite:build"], { log }));
   const bench = await stage("start the bench worker (bench/worker.ts)", async () => {
-    const child = start("npx", wranglerDevArgs(ports.bench, inspector.bench, ["bench/worker.ts"]), { log });
+    const child = start("npx", devArgs(ports.bench, inspector.bench, "bench/worker.ts"), { log });
     await waitFor(`${benchOrigin}/__bench/noop`, { child, timeoutMs: 120_000 });
     return child;
   });
@@ -286,8 +278,8 @@ async function main() {
   console.log(`Bench: log in ${logFile}; temp folder ${work}`);
 
   // 1. `npm start`, exactly: build, migrate a fresh local D1, write .dev.vars, wrangler dev.
-  const app = await stage("build and start the app (scripts/start.mjs)", async () => {
-    const child = start("node", ["scripts/start.mjs"], {
+  const app = await stage("build and start the app (scripts/start.ts)", async () => {
+    const child = start("node", ["scripts/start.ts"], {
       env: { PORT: String(ports.app), INSPECTOR_PORT: String(inspector.app), PERSIST_TO: persist, RATE_LIMITS: "off" },
       log,
     });
@@ -315,7 +307,7 @@ async function main() {
   results.coldStart = await stage("cold start (3 × wrangler dev, 3 × startup profile)", () =>
     measureStartup({
       origin: `http://127.0.0.1:${ports.cold}`,
-      args: wranglerDevArgs(ports.cold, inspector.cold),
+      args: devArgs(ports.cold, inspector.cold),
       outdir: join(work, "startup"),
       bundle: join(work, "dry-run", "worker.bundle"),
       log,
@@ -324,7 +316,7 @@ async function main() {
 
   // 3. The bench worker (bench/worker.ts): the app behind a counting D1 proxy, plus argon2 timing routes.
   const bench = await stage("start the bench worker (bench/worker.ts)", async () => {
-    const child = start("npx", wranglerDevArgs(ports.bench, inspector.bench, ["bench/worker.ts"]), { log });
+    const child = start("npx", devArgs(ports.bench, inspector.bench, "bench/worker.ts"), { log });
     await waitFor(`${benchOrigin}/__bench/noop`, { child, timeoutMs: 120_000 });
     return child;
   });
@@ -378,12 +370,12 @@ async function distanceOnly() {
   const benchOrigin = `http://127.0.0.1:${ports.bench}`;
   console.log(`Bench (distance only): log in ${logFile}`);
   await stage("build, migrate a fresh local D1", async () => {
-    run("node", ["scripts/dev-vars.mjs"], { log });
+    run("node", ["scripts/dev-vars.ts"], { log });
     run("npx", ["remix", "vite:build"], { env: { NODE_ENV: "production" }, log });
     run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist], { log });
   });
   const bench = await stage("start the bench worker (bench/worker.ts)", async () => {
-    const child = start("npx", wranglerDevArgs(ports.bench, inspector.bench, ["bench/worker.ts"]), { log });
+    const child = start("npx", devArgs(ports.bench, inspector.bench, "bench/worker.ts"), { log });
     await waitFor(`${benchOrigin}/__bench/noop`, { child, timeoutMs: 120_000 });
     return child;
   });

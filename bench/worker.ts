@@ -8,7 +8,7 @@
 
 import { hashPassword, verifyPassword } from "../app/passwords/password.server";
 import app from "../app/worker";
-import { type Counter, countDatabase } from "./lib/d1-round-trips";
+import { type Counter, countDatabase } from "../harness/d1-round-trips";
 
 /** Nothing but an awaited timer: Date.now() in workerd moves only across I/O (Spectre mitigation). */
 const tick = () => scheduler.wait(0);

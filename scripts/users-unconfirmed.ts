@@ -4,28 +4,22 @@
 // Flask user who still signs in is kept, confirmed or not), and --delete deletes exactly those
 // (their sessions, tokens and devices go with them), after a typed "yes" unless --yes. The list
 // shows ids and dates, never addresses: its output may end up in a CI log.
-import { createInterface } from "node:readline";
+import { confirm, DAY_MS, type Fail, failWith, parseArgs } from "./lib/cli";
 import { query, type Target, where } from "./lib/d1";
 
 const USAGE = "usage: npm run users:unconfirmed -- [--remote] [--older-than DAYS] [--delete [--yes]]";
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-function fail(message: string, status = 1): never {
-  console.error(`users:unconfirmed: ${message}`);
-  process.exit(status);
-  // @cloudflare/workers-types declares `process` as any, so TypeScript cannot see that exit() never returns.
-  throw new Error("unreachable");
-}
-
-const args: string[] = process.argv.slice(2);
-const target: Target = { remote: args.includes("--remote") };
-const olderAt = args.indexOf("--older-than");
-const daysText = olderAt >= 0 ? args[olderAt + 1] : undefined;
-const known = new Set(["--remote", "--delete", "--yes", "--older-than", ...(daysText ? [daysText] : [])]);
-const stray = args.find((arg) => !known.has(arg));
-if (stray !== undefined || (olderAt >= 0 && !/^\d{1,5}$/.test(daysText ?? ""))) fail(USAGE, 2);
-const deleting = args.includes("--delete");
-if (deleting && olderAt < 0) fail("--delete needs --older-than DAYS (how old an unconfirmed account must be)", 2);
+const fail: Fail = failWith("users:unconfirmed");
+const options = parseArgs(
+  process.argv.slice(2),
+  { flags: ["--remote", "--delete", "--yes"], days: ["--older-than"] },
+  USAGE,
+  fail,
+);
+const target: Target = { remote: options.flags.has("--remote") };
+const olderThan = options.days.get("--older-than");
+const deleting = options.flags.has("--delete");
+if (deleting && olderThan === undefined)
+  fail("--delete needs --older-than DAYS (how old an unconfirmed account must be)", 2);
 
 const now = Date.now();
 const UNCONFIRMED = "email_confirmed_at IS NULL";
@@ -58,8 +52,8 @@ for (const age of [...AGES.map(([label]) => label), "over a year old"]) {
   if (n > 0) console.log(`    ${age}: ${n}`);
 }
 
-if (olderAt >= 0) {
-  const days = Number(daysText);
+if (olderThan !== undefined) {
+  const days = olderThan;
   const cutoff = now - days * DAY_MS;
   const which = `${UNCONFIRMED} AND created_at < ${cutoff} AND coalesce(last_login_at, 0) < ${cutoff}`;
   const stale = query<{ id: number; created_at: number; last_login_at: number | null }>(
@@ -79,21 +73,10 @@ if (olderAt >= 0) {
     console.log("\nA dry run: nothing deleted. Add --delete to delete them.");
     process.exit(0);
   }
-  if (!args.includes("--yes") && !(await confirm(`Delete these ${stale.length} accounts? Type yes to go on: `))) {
+  if (!options.flags.has("--yes") && !(await confirm(`Delete these ${stale.length} accounts? Type yes to go on: `))) {
     fail("not confirmed; nothing deleted");
   }
   // The same condition again: an account confirmed or signed in since the list was read is kept.
   const deleted = query(target, `DELETE FROM users WHERE ${which} RETURNING id`);
   console.log(`Deleted ${deleted.length} unconfirmed accounts from ${where(target)}.`);
-}
-
-function confirm(prompt: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    rl.question(prompt, (answer) => {
-      rl.close();
-      resolve(answer.trim().toLowerCase() === "yes");
-    });
-    rl.on("close", () => resolve(false));
-  });
 }

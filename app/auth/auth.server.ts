@@ -3,7 +3,7 @@ import { type AppLoadContext, type LoaderFunctionArgs, redirect } from "@remix-r
 import { and, eq, gt, sql } from "drizzle-orm";
 import { issueConfirmationLink } from "~/account/email-address.server";
 import { audit } from "~/auth/audit.server";
-import { getCookieSession, newAnonymousCookie } from "~/auth/session-cookie.server";
+import { getCookieSession, newAnonymousCookie, updatedCookie } from "~/auth/session-cookie.server";
 import { sessionIdFor } from "~/auth/session-rows.server";
 import { completeSignIn } from "~/auth/sign-in.server";
 import { checkVerdict, countCheck, throttleKey } from "~/auth/throttle.server";
@@ -125,9 +125,7 @@ export async function redirectWithFlash(
   to: string,
   flash: Flash,
 ): Promise<Response> {
-  const { session, commit } = await getCookieSession(request, context);
-  session.flash("flash", flash);
-  return redirect(to, { status: 303, headers: { "Set-Cookie": await commit() } });
+  return redirect(to, { status: 303, headers: { "Set-Cookie": await updatedCookie(request, context, { flash }) } });
 }
 
 /**

@@ -110,15 +110,17 @@ export async function newAnonymousCookie(request: Request, context: AppLoadConte
   return commitCookie(storage, session, context);
 }
 
-/** The signed-in browser's cookie with a new token (its session renamed in D1), and a flash message when given. */
-export async function rotatedCookie(
+/**
+ * This browser's cookie with a new token when its session was renamed in D1 (a credential change
+ * rotates it), and a flash message for the next page when given.
+ */
+export async function updatedCookie(
   request: Request,
   context: AppLoadContext,
-  token: string,
-  flash?: Flash,
+  { token, flash }: { token?: string; flash?: Flash },
 ): Promise<string> {
   const { session, commit } = await getCookieSession(request, context);
-  session.set("token", token);
+  if (token !== undefined) session.set("token", token);
   if (flash) session.flash("flash", flash);
   return commit();
 }

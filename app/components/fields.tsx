@@ -123,30 +123,28 @@ export function NameFields({
   values: { first_name?: string; last_name?: string };
   errors: FieldErrors;
 }) {
-  const { limits } = config;
   return (
     <div className="field-row">
-      <Field
-        label="First name"
-        name="first_name"
-        autoComplete="given-name"
-        required
-        maxLength={limits.nameMax}
-        defaultValue={values.first_name}
-        error={errors.first_name}
-      />
-      <Field
-        label="Last name"
-        name="last_name"
-        autoComplete="family-name"
-        required
-        maxLength={limits.nameMax}
-        defaultValue={values.last_name}
-        error={errors.last_name}
-      />
+      {NAME_FIELDS.map(({ label, name, autoComplete }) => (
+        <Field
+          key={name}
+          label={label}
+          name={name}
+          autoComplete={autoComplete}
+          required
+          maxLength={config.limits.nameMax}
+          defaultValue={values[name]}
+          error={errors[name]}
+        />
+      ))}
     </div>
   );
 }
+
+const NAME_FIELDS = [
+  { label: "First name", name: "first_name", autoComplete: "given-name" },
+  { label: "Last name", name: "last_name", autoComplete: "family-name" },
+] as const;
 
 /**
  * A new password and its confirmation, as registration, the password change and the reset ask for

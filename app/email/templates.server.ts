@@ -24,18 +24,11 @@ export function passwordResetEmail({ to, link, minutes }: { to: string; link: st
   });
 }
 
+/** Who an address link goes to, and the link. */
+type AddressLink = { firstName: string; to: string; link: string };
+
 /** "Confirm your email address", sent after registration and by "Send the link again". */
-export function confirmAddressEmail({
-  firstName,
-  to,
-  link,
-  hours,
-}: {
-  firstName: string;
-  to: string;
-  link: string;
-  hours: number;
-}): EmailContent {
+export function confirmAddressEmail({ firstName, to, link, hours }: AddressLink & { hours: number }): EmailContent {
   return linkEmail({
     subject: "Confirm your email address",
     greeting: `Hello ${firstName},`,
@@ -55,12 +48,7 @@ export function confirmNewAddressEmail({
   to,
   link,
   minutes,
-}: {
-  firstName: string;
-  to: string;
-  link: string;
-  minutes: number;
-}): EmailContent {
+}: AddressLink & { minutes: number }): EmailContent {
   return linkEmail({
     subject: "Confirm your new email address",
     greeting: `Hello ${firstName},`,

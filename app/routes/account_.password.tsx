@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/cloudflare";
 import { useActionData } from "@remix-run/react";
 import { changePassword } from "~/account/account.server";
 import { requireUser, signedInPage, toLogin } from "~/auth/auth.server";
-import { rotatedCookie } from "~/auth/session-cookie.server";
+import { updatedCookie } from "~/auth/session-cookie.server";
 import { backToAccount, Card } from "~/components/card";
 import { CurrentPasswordField, FormError, NewPasswordFields } from "~/components/fields";
 import { PostForm, usePostForm } from "~/components/post-form";
@@ -34,10 +34,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (change.reason === "superseded") throw await toLogin(request, context);
     return submission.reject({ current_password: serverMessages.currentPasswordWrong });
   }
-  const cookie = await rotatedCookie(request, context, change.token, {
-    kind: "success",
-    text: serverMessages.passwordChanged,
-  });
+  const flash = { kind: "success", text: serverMessages.passwordChanged } as const;
+  const cookie = await updatedCookie(request, context, { flash, token: change.token });
   throw redirect("/account/", { status: 303, headers: { "Set-Cookie": cookie } });
 }
 

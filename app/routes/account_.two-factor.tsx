@@ -6,7 +6,7 @@ import { data, redirect } from "@remix-run/cloudflare";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import * as z from "zod/v4-mini";
 import { requireConfirmedUser } from "~/auth/confirm.server";
-import { rotatedCookie } from "~/auth/session-cookie.server";
+import { updatedCookie } from "~/auth/session-cookie.server";
 import { backToAccount, Card } from "~/components/card";
 import { CodeField, FormError } from "~/components/fields";
 import { PostForm, usePostForm } from "~/components/post-form";
@@ -47,13 +47,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const token = await turnOff(request, context, user);
     const flash: Flash = { kind: "success", text: serverMessages.twoFactorOff };
     // Already off (another tab turned it off): nothing changed, this session keeps its token.
-    const cookie = token ? await rotatedCookie(request, context, token, flash) : null;
+    const cookie = token ? await updatedCookie(request, context, { token, flash }) : null;
     if (!cookie) throw redirect("/account/", 303);
     throw redirect("/account/", { status: 303, headers: { "Set-Cookie": cookie } });
   }
   const result = await turnOn(request, context, user, submission.data.code);
   if (result.ok) {
-    const cookie = await rotatedCookie(request, context, result.token);
+    const cookie = await updatedCookie(request, context, { token: result.token });
     return data({ errors: {}, values: {}, codes: result.codes }, { headers: { "Set-Cookie": cookie } });
   }
   if (result.reason === "already_on") throw redirect(PAGE, 303);

@@ -8,10 +8,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { freePort } from "../../harness/ports.ts";
+import { root, run, start, stop, stopChildrenOnSignal, waitFor } from "../../harness/processes.ts";
+import { median, round, summarise } from "../../harness/stats.ts";
 import { benchUser, register, signIn } from "../lib/browser.mjs";
-import { freePort, root, run, start, stop, waitFor } from "../lib/processes.mjs";
-import { analyseProfile } from "../lib/startup.mjs";
-import { median, round, summarise } from "../lib/stats.mjs";
+import { analyseProfile } from "../lib/startup.ts";
+
+stopChildrenOnSignal();
 
 const floorDir = join(root, "bench/floor");
 const ROUNDS = Number(process.env.FLOOR_ROUNDS ?? 150);

@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
 import { Algorithm, hashSync, verifySync } from "@node-rs/argon2";
-import { root } from "./processes.mjs";
-import { median, summarise } from "./stats.mjs";
+import { root } from "../../harness/processes.ts";
+import { median, summarise } from "../../harness/stats.ts";
 
 const PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 };
 const PASSWORD = "correct horse battery staple";

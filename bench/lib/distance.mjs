@@ -4,8 +4,9 @@
 // signed-out page. Sequential requests (one at a time, interleaved), so each figure is one request's
 // latency, not a queue's.
 import { performance } from "node:perf_hooks";
-import { benchUser, formHeaders, freshLoginPair, register, signIn } from "./browser.mjs";
-import { median, summarise } from "./stats.mjs";
+import { formHeaders } from "../../harness/http-client.ts";
+import { median, summarise } from "../../harness/stats.ts";
+import { benchUser, freshLoginPair, register, signIn } from "./browser.mjs";
 
 export const DISTANCES_MS = [0, 50, 150];
 /** Rendering and scheduling noise allowed on top of the round trips a budget grants. */

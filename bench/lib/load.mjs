@@ -1,7 +1,7 @@
 // HTTP load with autocannon against the running worker. Latencies come from autocannon's own
 // per-response timings (hrtime, sub-millisecond), so p50/p99 are exact rather than histogram buckets.
 import autocannon from "autocannon";
-import { percentile } from "./stats.mjs";
+import { percentile } from "../../harness/stats.ts";
 
 /**
  * One fixed-time run. `expect` is the only status counted as success; every other status, socket error

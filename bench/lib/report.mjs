@@ -1,5 +1,5 @@
 // Turns bench results into bench/results.md and the console summary.
-import { fmt } from "./stats.mjs";
+import { fmt } from "../../harness/stats.ts";
 
 const GET_P99_BUDGET_MS = 15;
 const LOGIN_P99_BUDGET_MS = 60;

@@ -1,6 +1,6 @@
 // Client JavaScript budget: what each page makes the browser download, measured from the network
 // (a fresh context per page, so nothing comes from cache), each file gzipped at level 9 like
-// `npm run check:size` (bench/lib/size.mjs), which computes the same budget from the build manifest.
+// `npm run check:size` (bench/lib/size.ts), which computes the same budget from the build manifest.
 import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { afterAll, describe, it } from "vitest";
@@ -32,7 +32,7 @@ afterAll(() => {
       `   (+ inline scripts in the HTML: ${kib(m.inlineRaw)} raw, ${kib(m.inlineGzip)} gzipped)`,
   );
   console.log(
-    `\nClient JavaScript per page (JS files from the network log, gzip -9 as bench/lib/size.mjs):\n${rows.join("\n")}\n`,
+    `\nClient JavaScript per page (JS files from the network log, gzip -9 as bench/lib/size.ts):\n${rows.join("\n")}\n`,
   );
 });
 

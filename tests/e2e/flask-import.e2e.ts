@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
+import { cookiesFrom, FormClient } from "../../harness/http-client";
 import { baseURL, postFormOverHttp, queryD1 } from "./support";
 
 const dir = mkdtempSync(join(tmpdir(), "flask-import-"));
@@ -49,26 +50,10 @@ function werkzeugHash(password: string, method: string): string {
 }
 
 async function logIn(email: string, password: string): Promise<{ status: number; cookie: string }> {
-  const page = await fetch(`${baseURL}/login/`);
-  const anonymous = page.headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0])
-    .join("; ");
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
-  const response = await fetch(`${baseURL}/login/`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { Cookie: anonymous, Origin: baseURL, "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ csrf, email, password }),
-  });
-  await response.arrayBuffer();
-  return {
-    status: response.status,
-    cookie: response.headers
-      .getSetCookie()
-      .map((line) => line.split(";")[0])
-      .join("; "),
-  };
+  const client = new FormClient(baseURL);
+  await client.get("/login/");
+  const { response } = await client.post("/login/", { email, password });
+  return { status: response.status, cookie: cookiesFrom(response) };
 }
 
 async function dashText(cookie: string): Promise<string> {

@@ -7,6 +7,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { describe, inject, it } from "vitest";
+import { cookiesFrom, csrfTokenIn } from "../../harness/http-client";
 import { hostileProbe, type Probe, seededRandom } from "./hostile/requests";
 import { baseURL, expect, newUser, PASSWORD, queryD1 } from "./support";
 
@@ -25,13 +26,6 @@ const url = new URL(baseURL);
 /** The worker stamps every response with its security headers; the runtime's own answers lack them. */
 function isWorkerResponse(headers: Headers): boolean {
   return headers.get("X-Content-Type-Options") === "nosniff";
-}
-
-function cookiesOf(response: Response): string {
-  return response.headers
-    .getSetCookie()
-    .map((line) => line.split(";")[0])
-    .join("; ");
 }
 
 class Storm {
@@ -102,12 +96,12 @@ class Storm {
   async formSession(path: string, cookie = ""): Promise<{ cookie: string; csrf: string } | null> {
     const page = await this.fetch("flow GET form", path, cookie ? { headers: { Cookie: cookie } } : {});
     if (!page) return null;
-    const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+    const csrf = csrfTokenIn(await page.text());
     if (!csrf) {
       this.flowFailures.push(`no CSRF token on ${path} (${page.status})`);
       return null;
     }
-    return { cookie: [cookie, cookiesOf(page)].filter(Boolean).join("; "), csrf };
+    return { cookie: [cookie, cookiesFrom(page)].filter(Boolean).join("; "), csrf };
   }
 
   async post(path: string, session: { cookie: string; csrf: string }, fields: Record<string, string>) {
@@ -139,7 +133,7 @@ class Storm {
     if (!login) return;
     const loggedIn = await this.post("/login/", login, { email, password: PASSWORD });
     if (!this.expectStatus("login", loggedIn, 303)) return;
-    const dash = await this.formSession("/dash/", cookiesOf(loggedIn));
+    const dash = await this.formSession("/dash/", cookiesFrom(loggedIn));
     if (!dash) return;
     this.expectStatus("logout", await this.post("/logout/", dash, {}), 303);
   }

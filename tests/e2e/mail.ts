@@ -14,7 +14,7 @@ const FILE_PATH = /(\/[^\s"'<>]+\.(?:txt|html|eml))\b/g;
 export type SentMessage = { log: string; parts: string[] };
 
 /** Every message the server has logged as sent, oldest first. */
-export function sentMessages(): SentMessage[] {
+function sentMessages(): SentMessage[] {
   const log = readFileSync(inject("serverLog"), "utf8").replace(ANSI, "");
   return log
     .split(MARKER)
@@ -60,7 +60,7 @@ export async function waitForLink(address: string, pattern: RegExp, after = 0, t
 }
 
 /** The HTML parts sent to `address` whose <title> (each email's subject) is `subject`, oldest first. */
-export function htmlPartsTo(address: string, subject: string): string[] {
+function htmlPartsTo(address: string, subject: string): string[] {
   return messagesTo(address)
     .flatMap((message) => message.parts)
     .filter((part) => /^\s*<!doctype html>/i.test(part) && part.includes(`<title>${subject}</title>`));

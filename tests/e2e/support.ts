@@ -25,7 +25,6 @@ export const JS_MODES = [
   { label: "JS on", js: true },
   { label: "JS off", js: false },
 ] as const;
-export type JsMode = (typeof JS_MODES)[number];
 
 // ---------- Browser and contexts ----------
 
@@ -50,7 +49,9 @@ export function connectBrowser() {
     /** A fresh context (its own cookies) with JavaScript on or off. */
     async context(js: boolean, options: BrowserContextOptions = {}): Promise<BrowserContext> {
       if (!browser) throw new Error("browser not connected yet");
-      const context = await browser.newContext({ baseURL, javaScriptEnabled: js, ...options });
+      // Reduced motion: app/styles.css then turns transitions and animations off, so no check (axe's
+      // colour contrast, a screenshot) can catch a button halfway between two colours.
+      const context = await browser.newContext({ baseURL, javaScriptEnabled: js, reducedMotion: "reduce", ...options });
       context.setDefaultTimeout(10_000);
       // Page loads get longer: on a busy 2-core machine a cold load has been seen to take several seconds.
       context.setDefaultNavigationTimeout(20_000);
@@ -123,12 +124,6 @@ const appScripts = new WeakMap<BrowserContext, boolean>();
 
 async function scriptsEnabled(page: Page): Promise<boolean> {
   return appScripts.get(page.context()) ?? true;
-}
-
-/** Path and query of the page's URL, e.g. `/login/?next=%2Fdash%2F`. */
-export function pathOf(page: Page): string {
-  const url = new URL(page.url());
-  return `${url.pathname}${url.search}`;
 }
 
 /**
@@ -369,7 +364,33 @@ export type AxeSummary = {
  * through the DevTools protocol rather than added as a <script> tag: the app's CSP (nonce-based)
  * rightly refuses an inline script without its nonce, and the page must be tested with its CSP on.
  */
+/**
+ * Waits until no animation or transition runs in the page: colours read mid-transition are neither
+ * the old nor the new ones. With reduced motion none should start; one that never ends fails here,
+ * named, instead of as a colour-contrast violation by chance.
+ */
+async function animationsSettled(page: Page): Promise<void> {
+  try {
+    await page.waitForFunction(
+      () => document.getAnimations().every((animation) => animation.playState !== "running"),
+      null,
+      {
+        timeout: 5_000,
+      },
+    );
+  } catch {
+    const running = await page.evaluate(() =>
+      document.getAnimations().map((animation) => {
+        const target = (animation.effect as KeyframeEffect | null)?.target;
+        return `${animation.constructor.name} on ${target?.tagName.toLowerCase() ?? "?"}.${target?.className ?? ""}`;
+      }),
+    );
+    throw new Error(`animations still running: ${running.join(", ")}`);
+  }
+}
+
 export async function runAxe(page: Page, onlyRules?: string[]): Promise<AxeSummary> {
+  await animationsSettled(page);
   const loaded = await page.evaluate(() => "axe" in window);
   if (!loaded) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async (rules) => {

@@ -1,94 +1,56 @@
-// A tiny browser for integration tests: a cookie jar, the CSRF token of the last page, and
-// requests sent through the whole worker (SELF.fetch) exactly as a browser would send them.
+// A tiny browser for integration tests: harness/http-client.ts's form client (cookie jar, CSRF token,
+// form posts) whose requests go through the whole worker (SELF.fetch) exactly as a browser's would.
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { type Fields, FormClient } from "../../harness/http-client";
+import { SESSION_COOKIE } from "./cookies";
 import { callWorker } from "./worker";
+
+export type { Fields };
 
 export const ORIGIN = "http://localhost";
 
-export type Fields = Record<string, string>;
-
-const NULL_BODY_STATUSES = [101, 204, 205, 304];
-
-export class TestBrowser {
-  cookies = new Map<string, string>();
-  /** The CSRF token from the last HTML page this browser fetched. */
-  csrf: string | null = null;
-  /** The Set-Cookie headers of the last response, raw. */
-  lastSetCookies: string[] = [];
+export class TestBrowser extends FormClient {
   /**
    * Each browser is its own client (as Cloudflare would say in CF-Connecting-IP), in a /64 of its
    * own (the per-IP limit counts an IPv6 client by its /64), so per-IP limits apply per browser.
    */
-  readonly ip = `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}::1`;
+  readonly ip: string;
 
   /**
    * With `awaitBackgroundWork` (or `bindings` of the test's choosing), each request goes to the
    * worker's fetch handler directly and returns only once its ctx.waitUntil work (an email being
    * sent) has finished: what it did, it has done.
    */
-  constructor(private readonly options: { awaitBackgroundWork?: boolean; bindings?: Env } = {}) {}
-
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size > 0 && !headers.has("Cookie")) headers.set("Cookie", this.cookieHeader());
-    if (!headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", this.ip);
-    const url = new URL(path, ORIGIN).toString();
-    const { awaitBackgroundWork, bindings } = this.options;
-    const streamed =
-      awaitBackgroundWork || bindings
-        ? await callWorker(new Request(url, { ...init, headers }), bindings ?? env)
-        : await SELF.fetch(url, { redirect: "manual", ...init, headers });
-    // Read the whole body at once, as a browser would: a page left unread keeps its render (and its
-    // 5-second abort timer) alive, and that timer later logs an error in some other test's output.
-    const body = NULL_BODY_STATUSES.includes(streamed.status) ? null : await streamed.arrayBuffer();
-    const response = new Response(body, streamed);
-    this.lastSetCookies = response.headers.getSetCookie();
-    for (const line of this.lastSetCookies) this.store(line);
-    return response;
-  }
-
-  /** GET a page and remember its CSRF token. Returns the response and its HTML. */
-  async get(path: string, init: RequestInit = {}): Promise<{ response: Response; html: string }> {
-    const response = await this.fetch(path, init);
-    const html = await response.text();
-    const token = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
-    if (token) this.csrf = token;
-    return { response, html };
-  }
-
-  /** POST a urlencoded form as a same-origin browser form would, with the current CSRF token unless given. */
-  async post(path: string, fields: Fields, init: RequestInit = {}): Promise<{ response: Response; html: string }> {
-    const body = new URLSearchParams({ ...(this.csrf ? { csrf: this.csrf } : {}), ...fields });
-    const headers = new Headers({
-      "Content-Type": "application/x-www-form-urlencoded",
-      Origin: ORIGIN,
-      "Sec-Fetch-Site": "same-origin",
+  constructor(options: { awaitBackgroundWork?: boolean; bindings?: Env } = {}) {
+    const ip = `2001:db8:${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}::1`;
+    super(ORIGIN, (url, init) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", ip);
+      const { awaitBackgroundWork, bindings } = options;
+      return awaitBackgroundWork || bindings
+        ? callWorker(new Request(url, { ...init, headers }), bindings ?? env)
+        : SELF.fetch(url, { redirect: "manual", ...init, headers });
     });
-    for (const [name, value] of new Headers(init.headers)) headers.set(name, value);
-    const response = await this.fetch(path, { method: "POST", body, ...init, headers });
-    return { response, html: await response.text() };
+    this.ip = ip;
   }
+}
 
-  cookieHeader(): string {
-    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-  }
+/** A new browser that has opened `path` (its cookie and the page's CSRF token in hand). */
+export async function browserAt(
+  path: string,
+  options?: ConstructorParameters<typeof TestBrowser>[0],
+): Promise<TestBrowser> {
+  const browser = new TestBrowser(options);
+  await browser.get(path);
+  return browser;
+}
 
-  private store(line: string) {
-    const [pair = "", ...attributes] = line.split(";");
-    const eq = pair.indexOf("=");
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    const expired = attributes.some((attribute) => {
-      const [key = "", val = ""] = attribute.trim().split("=");
-      return (
-        (key.toLowerCase() === "max-age" && Number(val) <= 0) ||
-        (key.toLowerCase() === "expires" && Date.parse(val) < Date.now())
-      );
-    });
-    if (expired || value === "") this.cookies.delete(name);
-    else this.cookies.set(name, value);
-  }
+/** GET `path` from a fresh browser that carries only `value` as its session cookie (a stolen cookie replayed). */
+export async function replayCookie(value: string, path: string): Promise<Response> {
+  const replay = new TestBrowser();
+  replay.cookies.set(SESSION_COOKIE, value);
+  return (await replay.get(path)).response;
 }
 
 let counter = 0;

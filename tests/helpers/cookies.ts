@@ -3,24 +3,15 @@
 import { env } from "cloudflare:workers";
 import { createHash } from "node:crypto";
 import { createCookie } from "@remix-run/cloudflare";
+import { type SetCookie, setCookieOf } from "../../harness/http-client";
 
 export const SESSION_COOKIE = "__session";
 
 export const [CURRENT_SECRET = "", PREVIOUS_SECRET = ""] = (env.SESSION_SECRET ?? "").split(",");
 
-export type CookieAttributes = { value: string; attributes: Map<string, string | true> };
-
-/** The `__session` Set-Cookie line of a response, split into value and attributes (names lowercased). */
-export function sessionSetCookie(response: Response): CookieAttributes | null {
-  const line = response.headers.getSetCookie().find((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`));
-  if (!line) return null;
-  const [pair = "", ...rest] = line.split(";");
-  const attributes = new Map<string, string | true>();
-  for (const part of rest) {
-    const [name = "", ...value] = part.trim().split("=");
-    attributes.set(name.toLowerCase(), value.length > 0 ? value.join("=") : true);
-  }
-  return { value: pair.slice(SESSION_COOKIE.length + 1), attributes };
+/** The `__session` Set-Cookie line of a response, parsed (harness/http-client.ts's one parser). */
+export function sessionSetCookie(response: Response): SetCookie | null {
+  return setCookieOf(response, SESSION_COOKIE);
 }
 
 export type SessionCookieData = {

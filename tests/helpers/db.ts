@@ -1,5 +1,6 @@
 // Direct reads and writes on the test's D1, to check what the app stored (never to stand in for it).
 import { env } from "cloudflare:workers";
+import { hashPassword } from "~/passwords/password.server";
 
 export type UserRow = {
   id: number;
@@ -45,20 +46,45 @@ export function sessionById(id: string): Promise<SessionRow | null> {
   return env.DB.prepare("SELECT * FROM sessions WHERE id = ?").bind(id).first<SessionRow>();
 }
 
-/** Inserts a user with a ready-made password hash (for hashes made elsewhere, e.g. by Node). */
-export async function insertUser(fields: {
-  email: string;
-  passwordHash: string;
-  firstName?: string;
-  lastName?: string;
-}): Promise<number> {
-  const row = await env.DB.prepare(
-    "INSERT INTO users (email, first_name, last_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+export type CreatedUser = { user: UserRow; password: string };
+
+let created = 0;
+
+/**
+ * The one way a test puts a user straight into D1, when how the account came to be is not what it
+ * tests: a unique address unless given, the password hashed by the app's own argon2id unless a
+ * ready-made `passwordHash` (Node's, werkzeug's, a marker) is given. Returns the stored row and the
+ * password that signs in with it.
+ */
+export async function createUser(
+  fields: {
+    email?: string;
+    firstName?: string;
+    lastName?: string;
+    password?: string;
+    passwordHash?: string;
+    lastLoginAt?: number | null;
+    loginCount?: number;
+  } = {},
+): Promise<CreatedUser> {
+  created += 1;
+  const email = fields.email ?? `created${Date.now().toString(36)}${created}@example.com`;
+  const password = fields.password ?? "correct horse battery";
+  const user = await env.DB.prepare(
+    "INSERT INTO users (email, first_name, last_name, password_hash, created_at, last_login_at, login_count) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
   )
-    .bind(fields.email, fields.firstName ?? "Test", fields.lastName ?? "User", fields.passwordHash, Date.now())
-    .first<{ id: number }>();
-  if (!row) throw new Error("insert failed");
-  return row.id;
+    .bind(
+      email,
+      fields.firstName ?? "Test",
+      fields.lastName ?? "User",
+      fields.passwordHash ?? hashPassword(password),
+      Date.now(),
+      fields.lastLoginAt ?? null,
+      fields.loginCount ?? 0,
+    )
+    .first<UserRow>();
+  if (!user) throw new Error("insert failed");
+  return { user, password };
 }
 
 export type TokenRow = {

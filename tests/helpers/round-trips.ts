@@ -1,7 +1,7 @@
-// Requests through the whole worker with D1's round trips counted (bench/lib/d1-round-trips.ts), for
+// Requests through the whole worker with D1's round trips counted (harness/d1-round-trips.ts), for
 // the tests that hold each request to its budget.
 import { env } from "cloudflare:workers";
-import { type Counter, countDatabase } from "../../bench/lib/d1-round-trips";
+import { type Counter, countDatabase } from "../../harness/d1-round-trips";
 import { type Fields, ORIGIN, type TestBrowser } from "./browser";
 import { callWorker } from "./worker";
 

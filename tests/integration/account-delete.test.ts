@@ -1,13 +1,13 @@
 // docs/product.md "Delete account": the password again, then the user and every session gone (cascade), the
 // cookie cleared, the flash, and the address free to register again.
 import { describe, expect, it } from "vitest";
-import { newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
+import { registerThroughForm, replayCookie, signedInBrowser, textOf } from "../helpers/browser";
 import { readSessionCookie, SESSION_COOKIE, sessionSetCookie } from "../helpers/cookies";
 import { countUsers, sessionsOf, userByEmail } from "../helpers/db";
 import { select } from "../helpers/html";
 
 async function signedIn() {
-  const user = await registerThroughForm(newUser());
+  const user = await registerThroughForm();
   const { browser } = await signedInBrowser(user);
   await browser.get("/account/delete/");
   return { user, browser };
@@ -89,8 +89,6 @@ describe("POST /account/delete/", () => {
     const { user, browser } = await signedIn();
     const cookie = browser.cookies.get(SESSION_COOKIE) ?? "";
     await browser.post("/account/delete/", { password: user.password ?? "" });
-    const replay = new TestBrowser();
-    replay.cookies.set(SESSION_COOKIE, cookie);
-    expect((await replay.get("/account/")).response.status).toBe(303);
+    expect((await replayCookie(cookie, "/account/")).status).toBe(303);
   });
 });

@@ -3,7 +3,15 @@
 // the buttons post are opaque, not the cookie's token, and useless to any other account (IDOR).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
+import {
+  type Fields,
+  newUser,
+  registerThroughForm,
+  replayCookie,
+  signedInBrowser,
+  type TestBrowser,
+  textOf,
+} from "../helpers/browser";
 import { readSessionCookie, SESSION_COOKIE, sha256HexIndependent } from "../helpers/cookies";
 import { sessionsOf } from "../helpers/db";
 import { select } from "../helpers/html";
@@ -43,7 +51,7 @@ async function twoDevices(user: Fields) {
 
 describe("the devices list", () => {
   it("shows every live session newest first, with device, place and time; the current one is 'This device' with no button", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { laptop } = await twoDevices(user);
     const { items, references, html } = await devicesOn(laptop);
     expect(items).toHaveLength(2);
@@ -54,7 +62,7 @@ describe("the devices list", () => {
   });
 
   it("stores a short label, never the User-Agent itself, and no place when the request had none", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     await signedInBrowser(user, {}, device(FIREFOX_LINUX));
     const [row] = await sessionsOf(user.email ?? "");
     const stored = row as unknown as Record<string, unknown>;
@@ -63,7 +71,7 @@ describe("the devices list", () => {
   });
 
   it("sessions from before devices were recorded show as 'Unknown device'; expired ones are not listed", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { laptop } = await twoDevices(user);
     const rows = await sessionsOf(user.email ?? "");
     await env.DB.prepare("UPDATE sessions SET device = NULL, city = NULL, country = NULL WHERE id = ?")
@@ -80,7 +88,7 @@ describe("the devices list", () => {
   });
 
   it("references are opaque: neither a token nor a session id appears in the page", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { laptop, phone } = await twoDevices(user);
     const { html, references } = await devicesOn(laptop);
     for (const browser of [laptop, phone]) {
@@ -97,7 +105,7 @@ describe("the devices list", () => {
 
 describe("POST /account/sessions/", () => {
   it("one device: that session is deleted and its cookie signed out at once; flash and 303 to /account/", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { laptop, phone } = await twoDevices(user);
     const { references } = await devicesOn(laptop);
     const { response } = await laptop.post("/account/sessions/", { session: references[0] ?? "" });
@@ -111,19 +119,17 @@ describe("POST /account/sessions/", () => {
   });
 
   it("a replayed cookie of the signed-out device stays signed out", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { laptop, phone } = await twoDevices(user);
     const stolen = phone.cookies.get(SESSION_COOKIE) ?? "";
     await laptop.post("/account/sessions/", { session: (await devicesOn(laptop)).references[0] ?? "" });
-    const replay = new TestBrowser();
-    replay.cookies.set(SESSION_COOKIE, stolen);
-    const { response } = await replay.get("/account/");
+    const response = await replayCookie(stolen, "/account/");
     expect(response.status).toBe(303);
     expect(response.headers.get("Location")).toBe("/login/?next=%2Faccount%2F");
   });
 
   it('"others": every session but this one is deleted', async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { laptop, phone } = await twoDevices(user);
     const third = (await signedInBrowser(user)).browser;
     const { response } = await laptop.post("/account/sessions/", { session: "others" });
@@ -152,7 +158,7 @@ describe("POST /account/sessions/", () => {
   });
 
   it("IDOR: a session id, a token or a garbled or empty reference answers 404 and deletes nothing", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { laptop, phone } = await twoDevices(user);
     const phoneToken = await tokenOf(phone);
     const reference = (await devicesOn(laptop)).references[0] ?? "";
@@ -170,7 +176,7 @@ describe("POST /account/sessions/", () => {
   });
 
   it("a reference used once is spent: posting it again answers 404", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { laptop } = await twoDevices(user);
     const reference = (await devicesOn(laptop)).references[0] ?? "";
     expect((await laptop.post("/account/sessions/", { session: reference })).response.status).toBe(303);
@@ -179,7 +185,7 @@ describe("POST /account/sessions/", () => {
   });
 
   it("GET /account/sessions/ signs nobody out: it sends a signed-in user to /account/", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { laptop, phone } = await twoDevices(user);
     const { response } = await laptop.get("/account/sessions/?session=others");
     expect([302, 303]).toContain(response.status);

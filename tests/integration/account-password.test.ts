@@ -1,7 +1,15 @@
 // docs/product.md "Change password" (ASVS 5.0 V6.2.2, V6.2.3: the current and the new password; V7.4.3: every
 // other session ends; V7.2.4-style rotation: the current session gets a new id and cookie value).
 import { describe, expect, it } from "vitest";
-import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
+import {
+  type Fields,
+  newUser,
+  registerThroughForm,
+  replayCookie,
+  signedInBrowser,
+  TestBrowser,
+  textOf,
+} from "../helpers/browser";
 import { readSessionCookie, SESSION_COOKIE, sessionSetCookie, sha256HexIndependent } from "../helpers/cookies";
 import { sessionById, sessionsOf, userByEmail } from "../helpers/db";
 import { select } from "../helpers/html";
@@ -10,7 +18,7 @@ import { mailTo } from "../helpers/mailbox";
 const NEW_PASSWORD = "a brand new passphrase";
 
 async function signedIn(extra: Fields = {}) {
-  const user = await registerThroughForm(newUser());
+  const user = await registerThroughForm();
   const { browser } = await signedInBrowser(user, extra);
   await browser.get("/account/password/");
   return { user, browser };
@@ -96,9 +104,7 @@ describe("POST /account/password/ success", () => {
     // A remembered session stays remembered: the new cookie keeps its Max-Age.
     expect(Number(sessionSetCookie(response)?.attributes.get("max-age"))).toBeGreaterThan(86_000);
     expect((await browser.get("/dash/")).response.status).toBe(200);
-    const replay = new TestBrowser();
-    replay.cookies.set(SESSION_COOKIE, oldCookie);
-    const { response: replayed } = await replay.get("/dash/");
+    const replayed = await replayCookie(oldCookie, "/dash/");
     expect(replayed.status).toBe(303);
     expect(replayed.headers.get("Location")).toBe("/login/?next=%2Fdash%2F");
   });
@@ -107,7 +113,7 @@ describe("POST /account/password/ success", () => {
     const { user, browser } = await signedIn();
     const second = (await signedInBrowser(user)).browser;
     const third = (await signedInBrowser(user)).browser;
-    const bystander = await registerThroughForm(newUser());
+    const bystander = await registerThroughForm();
     const bystanderBrowser = (await signedInBrowser(bystander)).browser;
     await change(browser, user.password ?? "");
     expect((await second.get("/dash/")).response.status).toBe(303);

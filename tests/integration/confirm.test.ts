@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { afterConfirmation, requireConfirmedUser } from "~/auth/confirm.server";
-import { newUser, ORIGIN, registerThroughForm, signedInBrowser, type TestBrowser, textOf } from "../helpers/browser";
+import { ORIGIN, registerThroughForm, signedInBrowser, type TestBrowser, textOf } from "../helpers/browser";
 import { userByEmail } from "../helpers/db";
 import { select } from "../helpers/html";
 import { codeFor, turnOnInDatabase } from "../helpers/two-factor";
@@ -14,7 +14,7 @@ import { codeFor, turnOnInDatabase } from "../helpers/two-factor";
 const TEN_MINUTES = 10 * 60 * 1000;
 
 async function signedIn() {
-  const user = await registerThroughForm(newUser());
+  const user = await registerThroughForm();
   const { browser } = await signedInBrowser(user);
   const row = await userByEmail(user.email ?? "");
   return { user, browser, userId: row?.id ?? 0 };

@@ -9,7 +9,7 @@ import { countUsers, sessionsOf, userByEmail } from "../helpers/db";
 let user: Fields;
 
 beforeAll(async () => {
-  user = await registerThroughForm(newUser());
+  user = await registerThroughForm();
 });
 
 async function expectRefused(response: Response, html: string) {

@@ -8,9 +8,9 @@ import { messages, serverMessages } from "~/messages";
 import { WERKZEUG_3_VECTORS } from "../fixtures/werkzeug-vectors";
 import { type Fields, newUser, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
 import { sha256HexIndependent } from "../helpers/cookies";
-import { emailsCounted, insertUser, tokensOf, userByEmail } from "../helpers/db";
+import { createUser, emailsCounted, tokensOf, userByEmail } from "../helpers/db";
 import { select, selectOne, visibleInputs } from "../helpers/html";
-import { addressLinksTo, mailTo, newestAddressLink, newestResetLink } from "../helpers/mailbox";
+import { addressLinksTo, askForResetLink, mailTo, newestAddressLink } from "../helpers/mailbox";
 
 const CONFIRM = "Confirm your email address";
 const CONFIRM_NEW = "Confirm your new email address";
@@ -57,6 +57,14 @@ async function signedIn(user: Fields) {
 async function changeAddress(browser: TestBrowser, email: string) {
   await browser.get("/account/email/");
   return browser.post("/account/email/", { email });
+}
+
+/** `user` signed in and asking, on /account/email/, to change to a new address of its own. */
+async function askedToChange(user: Fields): Promise<{ browser: TestBrowser; next: string }> {
+  const browser = await signedIn(user);
+  const next = newUser().email ?? "";
+  await changeAddress(browser, next);
+  return { browser, next };
 }
 
 describe("after registration", () => {
@@ -276,7 +284,7 @@ describe("other ways an address is (or is not) confirmed", () => {
   it("an imported user (a row as users:import writes it) starts unconfirmed and sees the banner", async () => {
     const vector = WERKZEUG_3_VECTORS.find((v) => v.method === "scrypt:1024:8:1") ?? expect.fail("no vector");
     const email = newUser().email ?? "";
-    await insertUser({ email, passwordHash: vector.hash });
+    await createUser({ email, passwordHash: vector.hash });
     expect(await confirmedAt(email)).toBeNull();
     const { browser } = await signedInBrowser({ email, password: vector.password });
     expect(textOf((await browser.get("/dash/")).html)).toContain("Your email address is not confirmed.");
@@ -284,10 +292,8 @@ describe("other ways an address is (or is not) confirmed", () => {
 
   it("completing a password reset from an emailed link confirms the address", async () => {
     const user = await register();
+    const link = await askForResetLink(user.email);
     const browser = new TestBrowser({ awaitBackgroundWork: true });
-    await browser.get("/forgot-password/");
-    await browser.post("/forgot-password/", { email: user.email });
-    const link = await newestResetLink(user.email);
     await browser.get(pathOf(link));
     const password = "a fresh passphrase here";
     const { response } = await browser.post(pathOf(link), {
@@ -302,9 +308,7 @@ describe("other ways an address is (or is not) confirmed", () => {
   it("a confirmation link for an address the account no longer has confirms nothing", async () => {
     const user = await register();
     const oldLink = await newestAddressLink(user.email);
-    const browser = await signedIn(user);
-    const next = newUser().email ?? "";
-    await changeAddress(browser, next);
+    const { next } = await askedToChange(user);
     await openAndConfirm(await newestAddressLink(next, CONFIRM_NEW));
     // The change confirmed the new address; set it back to unconfirmed to see what the old link does.
     await env.DB.prepare("UPDATE users SET email_confirmed_at = NULL WHERE email = ?").bind(next).run();
@@ -450,9 +454,7 @@ describe("/account/email/", () => {
 
   it("the link works once", async () => {
     const user = await register();
-    const browser = await signedIn(user);
-    const next = newUser().email ?? "";
-    await changeAddress(browser, next);
+    const { next } = await askedToChange(user);
     const link = await newestAddressLink(next, CONFIRM_NEW);
     expect((await openAndConfirm(link)).response.status).toBe(303);
     const again = await openAndConfirm(link);
@@ -463,9 +465,7 @@ describe("/account/email/", () => {
 
   it("an expired link (over an hour) changes nothing", async () => {
     const user = await register();
-    const browser = await signedIn(user);
-    const next = newUser().email ?? "";
-    await changeAddress(browser, next);
+    const { next } = await askedToChange(user);
     const link = await newestAddressLink(next, CONFIRM_NEW);
     await env.DB.prepare("UPDATE tokens SET expires_at = ? WHERE id = ?")
       .bind(Date.now() - 1, sha256HexIndependent(link.searchParams.get("token") ?? ""))
@@ -477,9 +477,7 @@ describe("/account/email/", () => {
 
   it('the address taken by someone else before the link is opened: 400 "That email address is already registered", nothing changed, no notice', async () => {
     const user = await register();
-    const browser = await signedIn(user);
-    const next = newUser().email ?? "";
-    await changeAddress(browser, next);
+    const { next } = await askedToChange(user);
     const link = await newestAddressLink(next, CONFIRM_NEW);
     await register(newUser({ email: next }));
     const { response, html } = await openAndConfirm(link);
@@ -541,13 +539,8 @@ describe("/account/email/", () => {
 
   it("a reset link sent to the old address dies with the change", async () => {
     const user = await register();
-    const forgot = new TestBrowser({ awaitBackgroundWork: true });
-    await forgot.get("/forgot-password/");
-    await forgot.post("/forgot-password/", { email: user.email });
-    const reset = await newestResetLink(user.email);
-    const browser = await signedIn(user);
-    const next = newUser().email ?? "";
-    await changeAddress(browser, next);
+    const reset = await askForResetLink(user.email);
+    const { next } = await askedToChange(user);
     await openAndConfirm(await newestAddressLink(next, CONFIRM_NEW));
     expect((await new TestBrowser().get(pathOf(reset))).response.status).toBe(400);
   });

@@ -1,12 +1,8 @@
-// docs/product.md "Bringing the Flask site's users over": an imported user signs in with the old password (its
-// werkzeug hash made by the real werkzeug), the hash becomes argon2id in the write that records the
-// login, the imported login count goes on and the imported last login is the "Previous login".
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { UNUSABLE_PASSWORD_HASH } from "~/passwords/stored-hash.server";
 import { WERKZEUG_2_2_VECTORS, WERKZEUG_3_VECTORS } from "../fixtures/werkzeug-vectors";
 import { newUser, TestBrowser, textOf } from "../helpers/browser";
-import { userByEmail } from "../helpers/db";
+import { createUser, userByEmail } from "../helpers/db";
 import { nodeVerify } from "../helpers/node-argon2";
 import { werkzeugHashes } from "../helpers/werkzeug";
 
@@ -15,11 +11,7 @@ const IMPORTED_LAST_LOGIN = Date.UTC(2021, 6, 1, 12, 34, 56, 789);
 
 /** A row as `npm run users:import` writes it. */
 async function importUser(email: string, passwordHash: string, loginCount: number, lastLoginAt: number | null) {
-  await env.DB.prepare(
-    "INSERT INTO users (email, first_name, last_name, password_hash, created_at, last_login_at, login_count) VALUES (?, 'Grace', 'Hopper', ?, ?, ?, ?)",
-  )
-    .bind(email, passwordHash, Date.now(), lastLoginAt, loginCount)
-    .run();
+  await createUser({ email, firstName: "Grace", lastName: "Hopper", passwordHash, loginCount, lastLoginAt });
 }
 
 async function logIn(email: string, password: string) {

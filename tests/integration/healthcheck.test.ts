@@ -2,7 +2,7 @@
 // no session, no Set-Cookie, never cached.
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { newUser, registerThroughForm, signedInBrowser } from "../helpers/browser";
+import { registerThroughForm, signedInBrowser } from "../helpers/browser";
 
 const URL = "http://localhost/healthcheck/";
 
@@ -21,7 +21,7 @@ describe("GET /healthcheck/", () => {
   });
 
   it("sets no cookie even for a signed-in browser or one with a garbled cookie", async () => {
-    const { browser } = await signedInBrowser(await registerThroughForm(newUser()));
+    const { browser } = await signedInBrowser(await registerThroughForm());
     for (const cookie of [browser.cookieHeader(), "__session=%%%garbage"]) {
       const response = await SELF.fetch(URL, { headers: { Cookie: cookie } });
       expect(response.status).toBe(200);

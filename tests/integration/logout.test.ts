@@ -1,7 +1,7 @@
 // docs/product.md "Logout": only a POST with the CSRF token logs out; it deletes the server-side session, so the
 // old cookie replayed is signed out (ASVS 5.0 V7.4.1); a GET never logs anyone out.
 import { describe, expect, it } from "vitest";
-import { newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
+import { newUser, registerThroughForm, replayCookie, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
 import { readSessionCookie, SESSION_COOKIE, sessionSetCookie, sha256HexIndependent } from "../helpers/cookies";
 import { sessionById } from "../helpers/db";
 import { selectOne } from "../helpers/html";
@@ -39,9 +39,7 @@ describe("POST /logout/ with the CSRF token", () => {
   it("the old cookie, replayed, is signed out", async () => {
     const { browser, cookie } = await signedInWithSession();
     await browser.post("/logout/", {});
-    const replay = new TestBrowser();
-    replay.cookies.set(SESSION_COOKIE, cookie);
-    const { response } = await replay.get("/dash/");
+    const response = await replayCookie(cookie, "/dash/");
     expect(response.status).toBe(303);
     expect(response.headers.get("Location")).toBe("/login/?next=%2Fdash%2F");
   });

@@ -3,7 +3,7 @@
 // an operator's `npm run user:password` would.
 import { describe, expect, it } from "vitest";
 import { newUser, TestBrowser } from "../helpers/browser";
-import { insertUser, userByEmail } from "../helpers/db";
+import { createUser, userByEmail } from "../helpers/db";
 import { nodeHash, nodeVerify } from "../helpers/node-argon2";
 
 const CURRENT = /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/;
@@ -18,7 +18,7 @@ describe("re-hashing at login", () => {
   it("an m=8192,t=3 hash logs in and is replaced by an m=19456,t=2,p=1 hash of the same password", async () => {
     const { email = "", password = "" } = newUser();
     const { hash: old } = await nodeHash({ password, memoryCost: 8192, timeCost: 3 });
-    await insertUser({ email, passwordHash: old });
+    await createUser({ email, passwordHash: old });
 
     expect(await login(email, password)).toBe(303);
     const upgraded = (await userByEmail(email))?.password_hash ?? "";
@@ -34,7 +34,7 @@ describe("re-hashing at login", () => {
   it("a wrong password changes nothing", async () => {
     const { email = "", password = "" } = newUser();
     const { hash: old } = await nodeHash({ password, memoryCost: 8192, timeCost: 3 });
-    await insertUser({ email, passwordHash: old });
+    await createUser({ email, passwordHash: old });
     expect(await login(email, "not the password")).toBe(400);
     expect((await userByEmail(email))?.password_hash).toBe(old);
   });
@@ -42,7 +42,7 @@ describe("re-hashing at login", () => {
   it("a hash with today's parameters is left alone", async () => {
     const { email = "", password = "" } = newUser();
     const { hash } = await nodeHash({ password });
-    await insertUser({ email, passwordHash: hash });
+    await createUser({ email, passwordHash: hash });
     expect(await login(email, password)).toBe(303);
     expect((await userByEmail(email))?.password_hash).toBe(hash);
   });
@@ -51,7 +51,7 @@ describe("re-hashing at login", () => {
     const { email = "" } = newUser();
     const password = "Pässwörd 密码 🔑";
     const { hash } = await nodeHash({ password });
-    await insertUser({ email, passwordHash: hash });
+    await createUser({ email, passwordHash: hash });
     expect(await login(email, password)).toBe(303);
     expect(await login(email, "Pässwörd 密码 🔒")).toBe(400);
   });

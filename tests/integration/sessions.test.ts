@@ -2,7 +2,7 @@
 // cookie — created fresh at login, stored as a hash, expiring within a day, gone with its user. ASVS 5.0 V7.2.4, V7.3.2.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser } from "../helpers/browser";
+import { type Fields, registerThroughForm, signedInBrowser, TestBrowser } from "../helpers/browser";
 import { readSessionCookie, SESSION_COOKIE, sessionSetCookie, sha256HexIndependent } from "../helpers/cookies";
 import { sessionById, sessionsOf, userByEmail } from "../helpers/db";
 
@@ -11,7 +11,7 @@ const DAY_MS = 86_400_000;
 let user: Fields;
 
 beforeAll(async () => {
-  user = await registerThroughForm(newUser());
+  user = await registerThroughForm();
 });
 
 function credentials(fields: Fields = user): Fields {

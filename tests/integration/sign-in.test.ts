@@ -4,7 +4,7 @@
 // before sends "New sign-in to your account" (docs/product.md "Security notices").
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { newUser, registerThroughForm, TestBrowser } from "../helpers/browser";
+import { registerThroughForm, TestBrowser } from "../helpers/browser";
 import { mailTo } from "../helpers/mailbox";
 
 const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
@@ -29,7 +29,7 @@ const notices = async (email: string) => (await mailTo(email, NEW_SIGN_IN)).text
 
 describe("a successful sign-in", () => {
   it("notices a new browser-and-system pair, but not the first sign-in nor a pair seen before", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const email = user.email ?? "";
     const password = user.password ?? "";
     await logInWith(email, password, FIREFOX_LINUX);
@@ -50,7 +50,7 @@ describe("a successful sign-in", () => {
   });
 
   it("recognises the browser for that account: one row per browser, found by the cookie's hashed id", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const email = user.email ?? "";
     const browser = await logInWith(email, user.password ?? "", FIREFOX_LINUX);
     const firstId = browser.cookies.get("__device");

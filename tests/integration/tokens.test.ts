@@ -17,7 +17,7 @@ import { config } from "~/config";
 import { getDbOutsideRequest, schema } from "~/database/db.server";
 import { newUser } from "../helpers/browser";
 import { sha256HexIndependent } from "../helpers/cookies";
-import { insertUser, tokensOf } from "../helpers/db";
+import { createUser, tokensOf } from "../helpers/db";
 
 const db = getDbOutsideRequest(env);
 const { users } = schema;
@@ -26,7 +26,7 @@ const MINUTE = 60 * 1000;
 
 async function user() {
   const email = newUser().email ?? "";
-  const id = await insertUser({ email, passwordHash: "unusable" });
+  const { id } = (await createUser({ email, passwordHash: "unusable" })).user;
   return { email, id };
 }
 

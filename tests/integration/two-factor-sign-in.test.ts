@@ -4,7 +4,7 @@
 // exactly as a password login does. A password reset never signs in and never turns it off.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type Counter, countDatabase } from "../../bench/lib/d1-round-trips";
+import { type Counter, countDatabase } from "../../harness/d1-round-trips";
 import { type Fields, newUser, registerThroughForm, TestBrowser, textOf } from "../helpers/browser";
 import { sessionSetCookie } from "../helpers/cookies";
 import { sessionsOf, tokensOf, userByEmail } from "../helpers/db";

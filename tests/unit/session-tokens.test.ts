@@ -10,7 +10,7 @@ import { getUser } from "~/auth/auth.server";
 import { newSignedInCookie } from "~/auth/session-cookie.server";
 import { mintSessionToken, sessionIdFor } from "~/auth/session-rows.server";
 import { sha256HexIndependent } from "../helpers/cookies";
-import { insertUser } from "../helpers/db";
+import { createUser } from "../helpers/db";
 
 function base64UrlBytes(token: string): Uint8Array {
   const base64 = token.replaceAll("-", "+").replaceAll("_", "/");
@@ -61,7 +61,7 @@ describe("session tokens", () => {
 describe("looking a session up in D1 (getUser)", () => {
   it("a cookie token whose hash is a live sessions row is that row's user", async () => {
     const email = uniqueEmail();
-    const userId = await insertUser({ email, passwordHash: "x", firstName: "Live" });
+    const userId = (await createUser({ email, passwordHash: "x", firstName: "Live" })).user.id;
     const { token, id } = await mintSessionToken();
     await insertSession(userId, id, Date.now() + 60_000);
     const user = await getUser(await requestWithToken(token), loadContext());
@@ -69,7 +69,7 @@ describe("looking a session up in D1 (getUser)", () => {
   });
 
   it("V7.3.2 an expired row means signed out", async () => {
-    const userId = await insertUser({ email: uniqueEmail(), passwordHash: "x" });
+    const userId = (await createUser({ email: uniqueEmail(), passwordHash: "x" })).user.id;
     const { token, id } = await mintSessionToken();
     await insertSession(userId, id, Date.now() + 60_000);
     expect(await getUser(await requestWithToken(token), loadContext())).not.toBeNull();
@@ -86,7 +86,7 @@ describe("looking a session up in D1 (getUser)", () => {
   });
 
   it("a leaked sessions.id is useless as a cookie token (only its preimage signs in)", async () => {
-    const userId = await insertUser({ email: uniqueEmail(), passwordHash: "x" });
+    const userId = (await createUser({ email: uniqueEmail(), passwordHash: "x" })).user.id;
     const { token, id } = await mintSessionToken();
     await insertSession(userId, id, Date.now() + 60_000);
     expect(await getUser(await requestWithToken(id), loadContext())).toBeNull();

@@ -149,71 +149,44 @@ static void sha1_compress(uint32_t h[5], const uint32_t m[16]) {
   h[4] += e;
 }
 
-static void sha256_compress(uint32_t h[8], const uint32_t m[16]) {
-  uint32_t w[16];
-  for (int t = 0; t < 16; t++) w[t] = m[t];
-  uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-#pragma clang loop unroll(full)
-  for (int t = 0; t < 64; t++) {
-    if (t >= 16) {
-      uint32_t x = w[(t - 15) & 15], y = w[(t - 2) & 15];
-      uint32_t s0 = rotr32(x, 7) ^ rotr32(x, 18) ^ (x >> 3);
-      uint32_t s1 = rotr32(y, 17) ^ rotr32(y, 19) ^ (y >> 10);
-      w[t & 15] += s0 + w[(t - 7) & 15] + s1;
-    }
-    uint32_t t1 = hh + (rotr32(e, 6) ^ rotr32(e, 11) ^ rotr32(e, 25)) + (g ^ (e & (f ^ g))) + SHA256_K[t] + w[t & 15];
-    uint32_t t2 = (rotr32(a, 2) ^ rotr32(a, 13) ^ rotr32(a, 22)) + ((a & b) | (c & (a | b)));
-    hh = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
+// SHA-256 and SHA-512 are one algorithm on 32- and 64-bit words (FIPS 180-4, 6.2 and 6.4): this
+// writes the compression for a word type, its rotation, its round count and constants, and the
+// shifts of σ0, σ1 (message schedule) and Σ0, Σ1 (rounds).
+#define SHA2_COMPRESS(name, word, rotr, rounds, K, s0a, s0b, s0c, s1a, s1b, s1c, S0a, S0b, S0c, S1a, S1b, S1c) \
+  static void name(word h[8], const word m[16]) {                                                              \
+    word w[16];                                                                                                \
+    for (int t = 0; t < 16; t++) w[t] = m[t];                                                                  \
+    word a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];                      \
+    _Pragma("clang loop unroll(full)") for (int t = 0; t < rounds; t++) {                                      \
+      if (t >= 16) {                                                                                           \
+        word x = w[(t - 15) & 15], y = w[(t - 2) & 15];                                                        \
+        word s0 = rotr(x, s0a) ^ rotr(x, s0b) ^ (x >> s0c);                                                    \
+        word s1 = rotr(y, s1a) ^ rotr(y, s1b) ^ (y >> s1c);                                                    \
+        w[t & 15] += s0 + w[(t - 7) & 15] + s1;                                                                \
+      }                                                                                                        \
+      word t1 = hh + (rotr(e, S1a) ^ rotr(e, S1b) ^ rotr(e, S1c)) + (g ^ (e & (f ^ g))) + K[t] + w[t & 15];    \
+      word t2 = (rotr(a, S0a) ^ rotr(a, S0b) ^ rotr(a, S0c)) + ((a & b) | (c & (a | b)));                      \
+      hh = g;                                                                                                  \
+      g = f;                                                                                                   \
+      f = e;                                                                                                   \
+      e = d + t1;                                                                                              \
+      d = c;                                                                                                   \
+      c = b;                                                                                                   \
+      b = a;                                                                                                   \
+      a = t1 + t2;                                                                                             \
+    }                                                                                                          \
+    h[0] += a;                                                                                                 \
+    h[1] += b;                                                                                                 \
+    h[2] += c;                                                                                                 \
+    h[3] += d;                                                                                                 \
+    h[4] += e;                                                                                                 \
+    h[5] += f;                                                                                                 \
+    h[6] += g;                                                                                                 \
+    h[7] += hh;                                                                                                \
   }
-  h[0] += a;
-  h[1] += b;
-  h[2] += c;
-  h[3] += d;
-  h[4] += e;
-  h[5] += f;
-  h[6] += g;
-  h[7] += hh;
-}
 
-static void sha512_compress(uint64_t h[8], const uint64_t m[16]) {
-  uint64_t w[16];
-  for (int t = 0; t < 16; t++) w[t] = m[t];
-  uint64_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
-#pragma clang loop unroll(full)
-  for (int t = 0; t < 80; t++) {
-    if (t >= 16) {
-      uint64_t x = w[(t - 15) & 15], y = w[(t - 2) & 15];
-      uint64_t s0 = rotr64(x, 1) ^ rotr64(x, 8) ^ (x >> 7);
-      uint64_t s1 = rotr64(y, 19) ^ rotr64(y, 61) ^ (y >> 6);
-      w[t & 15] += s0 + w[(t - 7) & 15] + s1;
-    }
-    uint64_t t1 = hh + (rotr64(e, 14) ^ rotr64(e, 18) ^ rotr64(e, 41)) + (g ^ (e & (f ^ g))) + SHA512_K[t] + w[t & 15];
-    uint64_t t2 = (rotr64(a, 28) ^ rotr64(a, 34) ^ rotr64(a, 39)) + ((a & b) | (c & (a | b)));
-    hh = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  h[0] += a;
-  h[1] += b;
-  h[2] += c;
-  h[3] += d;
-  h[4] += e;
-  h[5] += f;
-  h[6] += g;
-  h[7] += hh;
-}
+SHA2_COMPRESS(sha256_compress, uint32_t, rotr32, 64, SHA256_K, 7, 18, 3, 17, 19, 10, 2, 13, 22, 6, 11, 25)
+SHA2_COMPRESS(sha512_compress, uint64_t, rotr64, 80, SHA512_K, 1, 8, 7, 19, 61, 6, 28, 34, 39, 14, 18, 41)
 
 static void md5_compress(uint32_t h[4], const uint32_t m[16]) {
   uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
@@ -398,60 +371,30 @@ static union {
 } state;
 
 // U_2..U_c of one PBKDF2 block, on words: each HMAC is two compressions from the keyed states, of a
-// one-block message (the previous digest, 0x80, zeros, and the length of key block + digest in bits).
-static void pbkdf2_iterate_sha1(uint32_t iterations) {
-  uint32_t *m = u_block.w32;
-  for (int i = 5; i < 16; i++) m[i] = 0;
-  m[5] = 0x80000000u;
-  m[15] = (64 + 20) * 8;
-  for (uint32_t k = 1; k < iterations; k++) {
-    for (int i = 0; i < 5; i++) state.w32[i] = inner_key.h.w32[i];
-    sha1_compress(state.w32, m);
-    for (int i = 0; i < 5; i++) m[i] = state.w32[i];
-    for (int i = 0; i < 5; i++) state.w32[i] = outer_key.h.w32[i];
-    sha1_compress(state.w32, m);
-    for (int i = 0; i < 5; i++) {
-      m[i] = state.w32[i];
-      t_sum.w32[i] ^= state.w32[i];
-    }
+// one-block message (the previous digest of `n` words, the padding bit, zeros, and the length of key
+// block + digest in bits). One definition for the three hashes, on their word type and `lanes`.
+#define PBKDF2_ITERATE(name, word, lanes, n, compress, pad, bits)  \
+  static void name(uint32_t iterations) {                          \
+    word *m = u_block.lanes;                                       \
+    for (int i = n; i < 16; i++) m[i] = 0;                         \
+    m[n] = pad;                                                    \
+    m[15] = bits;                                                  \
+    for (uint32_t k = 1; k < iterations; k++) {                    \
+      for (int i = 0; i < n; i++) state.lanes[i] = inner_key.h.lanes[i]; \
+      compress(state.lanes, m);                                    \
+      for (int i = 0; i < n; i++) m[i] = state.lanes[i];           \
+      for (int i = 0; i < n; i++) state.lanes[i] = outer_key.h.lanes[i]; \
+      compress(state.lanes, m);                                    \
+      for (int i = 0; i < n; i++) {                                \
+        m[i] = state.lanes[i];                                     \
+        t_sum.lanes[i] ^= state.lanes[i];                          \
+      }                                                            \
+    }                                                              \
   }
-}
 
-static void pbkdf2_iterate_sha256(uint32_t iterations) {
-  uint32_t *m = u_block.w32;
-  for (int i = 8; i < 16; i++) m[i] = 0;
-  m[8] = 0x80000000u;
-  m[15] = (64 + 32) * 8;
-  for (uint32_t k = 1; k < iterations; k++) {
-    for (int i = 0; i < 8; i++) state.w32[i] = inner_key.h.w32[i];
-    sha256_compress(state.w32, m);
-    for (int i = 0; i < 8; i++) m[i] = state.w32[i];
-    for (int i = 0; i < 8; i++) state.w32[i] = outer_key.h.w32[i];
-    sha256_compress(state.w32, m);
-    for (int i = 0; i < 8; i++) {
-      m[i] = state.w32[i];
-      t_sum.w32[i] ^= state.w32[i];
-    }
-  }
-}
-
-static void pbkdf2_iterate_sha512(uint32_t iterations) {
-  uint64_t *m = u_block.w64;
-  for (int i = 8; i < 16; i++) m[i] = 0;
-  m[8] = 0x8000000000000000ULL;
-  m[15] = (128 + 64) * 8;
-  for (uint32_t k = 1; k < iterations; k++) {
-    for (int i = 0; i < 8; i++) state.w64[i] = inner_key.h.w64[i];
-    sha512_compress(state.w64, m);
-    for (int i = 0; i < 8; i++) m[i] = state.w64[i];
-    for (int i = 0; i < 8; i++) state.w64[i] = outer_key.h.w64[i];
-    sha512_compress(state.w64, m);
-    for (int i = 0; i < 8; i++) {
-      m[i] = state.w64[i];
-      t_sum.w64[i] ^= state.w64[i];
-    }
-  }
-}
+PBKDF2_ITERATE(pbkdf2_iterate_sha1, uint32_t, w32, 5, sha1_compress, 0x80000000u, (64 + 20) * 8)
+PBKDF2_ITERATE(pbkdf2_iterate_sha256, uint32_t, w32, 8, sha256_compress, 0x80000000u, (64 + 32) * 8)
+PBKDF2_ITERATE(pbkdf2_iterate_sha512, uint64_t, w64, 8, sha512_compress, 0x8000000000000000ULL, (128 + 64) * 8)
 
 static uint8_t block_out[64];  // T_i as bytes
 

@@ -2,7 +2,7 @@
 // either a fetch (odd methods, bodies, content types, cookies, headers, paths) or raw bytes written
 // to a socket (what fetch refuses to send: a GET with a body, a bad Host, a broken request line).
 
-export type FetchProbe = {
+type FetchProbe = {
   kind: "fetch";
   label: string;
   path: string;
@@ -13,7 +13,7 @@ export type FetchProbe = {
    */
   mayBeCutOff?: boolean;
 };
-export type RawProbe = {
+type RawProbe = {
   kind: "raw";
   label: string;
   bytes: Buffer;

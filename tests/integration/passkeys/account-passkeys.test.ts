@@ -4,13 +4,13 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SoftwareAuthenticator } from "../../helpers/authenticator";
-import { newUser, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
+import { registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
 import { select } from "../../helpers/html";
 import { mailTo } from "../../helpers/mailbox";
 import { addPasskeyThroughPage, postForJson, signedInMailingBrowser } from "../../helpers/passkeys";
 
 async function account() {
-  const user = await registerThroughForm(newUser());
+  const user = await registerThroughForm();
   return { user, browser: await signedInMailingBrowser(user) };
 }
 

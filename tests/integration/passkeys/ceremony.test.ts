@@ -19,14 +19,14 @@ import {
 } from "~/auth/passkeys/passkeys.server";
 import { getDbOutsideRequest } from "~/database/db.server";
 import { b64url, SoftwareAuthenticator } from "../../helpers/authenticator";
-import { newUser, registerThroughForm } from "../../helpers/browser";
+import { registerThroughForm } from "../../helpers/browser";
 import { userByEmail } from "../../helpers/db";
 
 const rp = relyingParty(env);
 const db = getDbOutsideRequest(env);
 
 async function newAccount() {
-  const fields = await registerThroughForm(newUser());
+  const fields = await registerThroughForm();
   const row = await userByEmail(fields.email ?? "");
   if (!row) throw new Error("no user");
   return { id: row.id, email: row.email, firstName: row.first_name, lastName: row.last_name };

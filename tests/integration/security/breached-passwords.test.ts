@@ -97,7 +97,7 @@ describe("every form that sets a password refuses a breached one (400)", () => {
   });
 
   it("the account page's change", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { browser } = await signedInBrowser(user);
     const before = (await userByEmail(user.email ?? ""))?.password_hash;
     await browser.get("/account/password/");
@@ -113,7 +113,7 @@ describe("every form that sets a password refuses a breached one (400)", () => {
   });
 
   it("the reset link", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const email = user.email ?? "";
     const link = await askForResetLink(email);
     const before = (await userByEmail(email))?.password_hash;

@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { messages } from "~/messages";
-import { type Fields, newUser, registerThroughForm, signedInBrowser, TestBrowser } from "../../helpers/browser";
+import { type Fields, registerThroughForm, signedInBrowser, TestBrowser } from "../../helpers/browser";
 import { CURRENT_SECRET, SESSION_COOKIE, sha256HexIndependent, signSessionCookie } from "../../helpers/cookies";
 import { sessionsOf, userByEmail } from "../../helpers/db";
 import { askForResetLink } from "../../helpers/mailbox";
@@ -44,9 +44,20 @@ async function expectOnlyPassword(email: string, current: string, old: string) {
   expect((await nodeVerify(stored, old)).valid).toBe(false);
 }
 
+/** The owner changes the password on the account page (current password given); the answer's status. */
+async function changePasswordOnAccountPage(browser: TestBrowser, current: string): Promise<number> {
+  await browser.get("/account/password/");
+  const changed: Fields = {
+    current_password: current,
+    password: "owner's new one",
+    confirm_password: "owner's new one",
+  };
+  return (await browser.post("/account/password/", changed)).response.status;
+}
+
 describe("a password reset sent together with logins using the old password", () => {
   it(`no old-password session survives and the old hash is never written back (${ROUNDS} rounds of ${LOGINS} logins)`, async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const email = user.email ?? "";
     let old = user.password ?? "";
     const survivors: number[] = [];
@@ -79,7 +90,7 @@ describe("a password reset sent together with logins using the old password", ()
 
 describe("a password change on the account page sent together with logins using the old password", () => {
   it(`only the changing browser stays signed in, and the new password stays (${ROUNDS} rounds)`, async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const email = user.email ?? "";
     let old = user.password ?? "";
     const { browser: changer } = await signedInBrowser(user);
@@ -107,7 +118,7 @@ describe("a password change on the account page sent together with logins using 
 
 describe("the credential generation", () => {
   it("a session row opened under an older generation is signed out, even if nothing deleted it", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { browser } = await signedInBrowser(user);
     const row = await userByEmail(user.email ?? "");
     const token = "a-session-token-from-before-the-change-0123456789";
@@ -123,18 +134,12 @@ describe("the credential generation", () => {
   });
 
   it("a reset link asked for before a password change on the account page no longer works after it", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const email = user.email ?? "";
     const link = await askForResetLink(email);
 
     const { browser } = await signedInBrowser(user);
-    await browser.get("/account/password/");
-    const changed: Fields = {
-      current_password: user.password ?? "",
-      password: "owner's new one",
-      confirm_password: "owner's new one",
-    };
-    expect((await browser.post("/account/password/", changed)).response.status).toBe(303);
+    expect(await changePasswordOnAccountPage(browser, user.password ?? "")).toBe(303);
 
     const attacker = new TestBrowser();
     const page = await attacker.get(`${link.pathname}${link.search}`);
@@ -143,7 +148,7 @@ describe("the credential generation", () => {
   });
 
   it("a change clears the account's throttle counts", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const email = user.email ?? "";
     const { browser } = await signedInBrowser(user);
     for (let i = 0; i < 3; i++) {
@@ -156,13 +161,7 @@ describe("the credential generation", () => {
         .bind(sha256HexIndependent(email))
         .first<{ n: number }>();
     expect((await counted())?.n).toBeGreaterThan(0);
-    await browser.get("/account/password/");
-    const changed: Fields = {
-      current_password: user.password ?? "",
-      password: "owner's new one",
-      confirm_password: "owner's new one",
-    };
-    expect((await browser.post("/account/password/", changed)).response.status).toBe(303);
+    expect(await changePasswordOnAccountPage(browser, user.password ?? "")).toBe(303);
     expect((await counted())?.n).toBe(0);
   });
 });
@@ -181,7 +180,7 @@ describe("password changes on the account page sent together with a reset: each 
   }
 
   it(`of ${CHANGERS} changes (each from its own signed-in browser) and a reset sent at once, exactly one wins and its password stays (${ROUNDS} rounds)`, async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const email = user.email ?? "";
     let current = user.password ?? "";
     const outcomes: { winners: (string | undefined)[]; kept: string[] }[] = [];

@@ -52,7 +52,7 @@ describe("a D1 statement fails", () => {
   });
 
   it("login: the session write fails; nothing of the user, the session or the device is logged", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     logged = [];
     const browser = new TestBrowser();
     await browser.get("/login/");

@@ -6,10 +6,11 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { messages } from "~/messages";
 import worker from "../../../app/worker";
-import { type Counter, countDatabase } from "../../../bench/lib/d1-round-trips";
+import { type Counter, countDatabase } from "../../../harness/d1-round-trips";
+import { median } from "../../../harness/stats";
 import { type Fields, newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
 import { sha256HexIndependent } from "../../helpers/cookies";
-import { insertUser, resetEmailsCounted, resetTokensOf } from "../../helpers/db";
+import { createUser, resetEmailsCounted, resetTokensOf } from "../../helpers/db";
 import { mailTo, newestResetLink, resetLinksTo } from "../../helpers/mailbox";
 
 const MINUTE = 60 * 1000;
@@ -21,12 +22,6 @@ afterEach(() => {
 async function forgot(email: string, browser = new TestBrowser({ awaitBackgroundWork: true }), init: RequestInit = {}) {
   if (!browser.csrf) await browser.get("/forgot-password/", init);
   return browser.post("/forgot-password/", { email }, init);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 describe("at most 3 emails per address per hour", () => {
@@ -154,7 +149,7 @@ describe("no enumeration by timing", () => {
     const known: string[] = [];
     for (let i = 0; i < rounds; i++) {
       const email = newUser().email ?? "";
-      await insertUser({ email, passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaA" });
+      await createUser({ email, passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaA" });
       known.push(email);
     }
     const time = async (email: string) => {

@@ -1,7 +1,7 @@
 // Per-IP limits on login and register POSTs (the [[ratelimits]] binding), keyed by CF-Connecting-IP.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { newUser, ORIGIN, TestBrowser, textOf } from "../../helpers/browser";
+import { browserAt, newUser, ORIGIN, type TestBrowser, textOf } from "../../helpers/browser";
 import { callWorker } from "../../helpers/worker";
 
 /**
@@ -26,8 +26,7 @@ const failedLogin = () => ({ email: newUser().email ?? "", password: "wrong pass
 
 describe("per-IP rate limit", () => {
   it("allows 10 login posts a minute from one IP, then answers 429 with Retry-After and keeps the form", async () => {
-    const browser = new TestBrowser();
-    await browser.get("/login/");
+    const browser = await browserAt("/login/");
     const { allowed, limited, posted } = await postUntilLimited(browser, "/login/", failedLogin);
     expect(allowed).toBeGreaterThanOrEqual(10);
     expect(limited.response.headers.get("Retry-After")).toBe("60");
@@ -37,19 +36,16 @@ describe("per-IP rate limit", () => {
   });
 
   it("limits registration too, per IP: another client is not affected", async () => {
-    const busy = new TestBrowser();
-    await busy.get("/register/");
+    const busy = await browserAt("/register/");
     const { allowed } = await postUntilLimited(busy, "/register/", () => newUser({ password: "short" }));
     expect(allowed).toBeGreaterThanOrEqual(10);
 
-    const other = new TestBrowser();
-    await other.get("/register/");
+    const other = await browserAt("/register/");
     expect((await other.post("/register/", newUser())).response.status).toBe(303);
   });
 
   it("keys on CF-Connecting-IP, not on headers a client can set", async () => {
-    const browser = new TestBrowser();
-    await browser.get("/login/");
+    const browser = await browserAt("/login/");
     let n = 0;
     const spoofed = () => ({ headers: { "X-Forwarded-For": `203.0.113.${++n}`, "X-Real-IP": `203.0.113.${n}` } });
     const { allowed } = await postUntilLimited(browser, "/login/", failedLogin, spoofed);
@@ -57,22 +53,19 @@ describe("per-IP rate limit", () => {
   });
 
   it("counts an IPv6 client by its /64: a fresh address in the same network gets no fresh allowance", async () => {
-    const browser = new TestBrowser();
-    await browser.get("/login/");
+    const browser = await browserAt("/login/");
     const network = browser.ip.replace(/::1$/, "");
     let n = 0;
     const anotherAddress = () => ({ headers: { "CF-Connecting-IP": `${network}:${(++n).toString(16)}:0:0:1` } });
     const { allowed } = await postUntilLimited(browser, "/login/", failedLogin, anotherAddress);
     expect(allowed).toBeLessThanOrEqual(20);
     // Another /64 is another client.
-    const neighbour = new TestBrowser();
-    await neighbour.get("/login/");
+    const neighbour = await browserAt("/login/");
     expect((await neighbour.post("/login/", failedLogin())).response.status).toBe(400);
   });
 
   it("counts an IPv4 client by its address", async () => {
-    const first = new TestBrowser();
-    await first.get("/login/");
+    const first = await browserAt("/login/");
     const octet = () => Math.floor(Math.random() * 250) + 1;
     const ip = `198.51.${octet()}.${octet()}`;
     const { allowed } = await postUntilLimited(first, "/login/", failedLogin, () => ({
@@ -86,8 +79,7 @@ describe("per-IP rate limit", () => {
   });
 
   it("RATE_LIMITS=off (the local switch) skips the per-IP limit", async () => {
-    const browser = new TestBrowser();
-    await browser.get("/login/");
+    const browser = await browserAt("/login/");
     const local = { ...env, RATE_LIMITS: "off" };
     for (let i = 0; i < 12; i++) {
       const body = new URLSearchParams({

@@ -42,7 +42,7 @@ async function postAll(browsers: TestBrowser[], path: string, fields: Fields) {
 
 describe("checks are counted before they run, atomically", () => {
   it("20 wrong passwords for one account sent at the same moment: 5 verifications, 15 refused with 429", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const answers = await postAll(await strangers(20), "/login/", {
       email: user.email ?? "",
       password: "a wrong password",
@@ -68,7 +68,7 @@ describe("checks are counted before they run, atomically", () => {
   });
 
   it("re-checks on the account pages are counted the same way: 10 wrong current passwords at once, 5 checked", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { browser } = await signedInBrowser(user);
     await browser.get("/account/password/");
     const answers = await Promise.all(
@@ -93,7 +93,7 @@ describe("checks are counted before they run, atomically", () => {
   });
 
   it("account deletion's password is throttled too", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { browser } = await signedInBrowser(user);
     await browser.get("/account/delete/");
     for (let i = 0; i < 5; i++) {
@@ -105,7 +105,7 @@ describe("checks are counted before they run, atomically", () => {
 
 describe("the owner is not locked out by strangers (the __device cookie)", () => {
   it("strangers fill the account's bucket; the owner's browser, which signed in before, still signs in", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { browser: owner } = await signedInBrowser(user);
     await owner.post("/logout/", {});
     expect(owner.cookies.has("__device")).toBe(true);
@@ -123,7 +123,7 @@ describe("the owner is not locked out by strangers (the __device cookie)", () =>
   });
 
   it("the recognised browser's own failures count against it: 5 per window, concurrently too", async () => {
-    const user = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
     const { browser: owner } = await signedInBrowser(user);
     await owner.post("/logout/", {});
     await owner.get("/login/");
@@ -144,8 +144,8 @@ describe("the owner is not locked out by strangers (the __device cookie)", () =>
   });
 
   it("a __device cookie that is forged, or recognised for another account only, gives no allowance of its own", async () => {
-    const user = await registerThroughForm(newUser());
-    const other = await registerThroughForm(newUser());
+    const user = await registerThroughForm();
+    const other = await registerThroughForm();
     const { browser: otherOwner } = await signedInBrowser(other);
     await otherOwner.post("/logout/", {});
     await postAll(await strangers(6), "/login/", { email: user.email ?? "", password: "a wrong password" });
