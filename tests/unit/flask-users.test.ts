@@ -77,8 +77,8 @@ describe("readFlaskUsers", () => {
     const result = read(`${HEADER}\n1,a@example.com,A,B,${HASH},,1\n2,A@EXAMPLE.com,A,B,${HASH},,1\n`);
     expect(result.ok && result.rows).toEqual([]);
     expect(result.ok && result.skipped).toEqual([
-      { line: 2, reason: "duplicate email in the file", detail: "also on line 3" },
-      { line: 3, reason: "duplicate email in the file", detail: "also on line 2" },
+      { line: 2, email: "a@example.com", reason: "duplicate email in the file", detail: "also on line 3" },
+      { line: 3, email: "a@example.com", reason: "duplicate email in the file", detail: "also on line 2" },
     ]);
   });
 

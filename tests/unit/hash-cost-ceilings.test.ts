@@ -105,6 +105,7 @@ describe("werkzeug: PBKDF2 over 1,000,000 iterations, scrypt needing over 64 MiB
     expect(result.skipped).toEqual(
       OVER_CEILINGS.map(([format], i) => ({
         line: i + 2,
+        email: `costly${i}@example.com`,
         reason: "password hash cost over the ceilings",
         detail: `${format}: import it without a usable password with --allow-unusable`,
       })),
