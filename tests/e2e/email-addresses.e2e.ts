@@ -143,7 +143,10 @@ describe.each(JS_MODES)("email addresses ($label)", ({ js }) => {
     const link = await waitForLink(next, ADDRESS_LINK);
     await page.goto(pathOf(link));
     await waitForHydration(page);
-    await page.getByRole("heading", { name: "Confirm your new email address" }).waitFor();
+    // What the page says, not only that a heading is there: a failure shows what it said instead.
+    await expect(page.getByRole("main").textContent()).resolves.toContain(
+      `Confirm ${next} as the new email address of your account.`,
+    );
     await mainButton(page, "Confirm email address").click();
     await expectPath(page, "/dash/");
     await expect(flash(page).textContent()).resolves.toContain(CONFIRMED);
