@@ -1,8 +1,22 @@
 // Every email the app sends, as it sends it: the test makes the running app (`npm start`) send each
 // one the way a person would cause it, reads its HTML part from the files the simulated send_email
 // binding wrote (tests/e2e/mail.ts), and renders it in Chromium at a phone's and a laptop's width,
-// light and dark (the templates switch colours under prefers-color-scheme): a screenshot of each,
-// no sideways scroll, axe's contrast rule in both schemes.
+// light and dark (the templates switch colours under prefers-color-scheme): a screenshot of each
+// (tests/e2e/screenshots/email-<name>-<width>x<height>-<scheme>.png), no sideways scroll, axe's
+// contrast rule in both schemes. The emails, by name:
+//   confirm-address       "Confirm your email address" (registration)
+//   new-sign-in           "New sign-in to your account" (another browser and system)
+//   passkey-added         "A passkey was added to your account"
+//   passkey-removed       "A passkey was removed from your account"
+//   two-factor-on         "Two-step verification was turned on"
+//   recovery-code-used    "A recovery code was used to sign in to your account"
+//   two-factor-off        "Two-step verification was turned off"
+//   password-changed      "Your password was changed"
+//   confirm-new-address   "Confirm your new email address" (to the new address)
+//   email-changed         "Your email address was changed" (to the old address)
+//   reset-password        "Reset your password"
+// A subject in app/email/ missing from this list fails the test.
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "vitest";
 import { onLocalhost, withAuthenticator } from "./authenticator";
 import { waitForHtmlPart, waitForLink } from "./mail";
@@ -12,11 +26,14 @@ import {
   expectPath,
   flash,
   logIn,
+  logInWithRecoveryCode,
+  logOut,
   mainButton,
   newUser,
   postFormOverHttp,
   registerOverHttp,
   shootAtEverySize,
+  turnOnTwoFactor,
   visit,
   waitForHydration,
 } from "./support";
@@ -24,6 +41,15 @@ import {
 const chromium = connectBrowser();
 
 const ADDRESS_LINK = /https?:\/\/[^\s"<>]+\/verify-email\/\?token=[A-Za-z0-9_-]+/;
+
+/** Every subject written out in app/email/ (templates and notices), sorted: each kind of email the app sends. */
+function subjectsInTheApp(): string[] {
+  const dir = new URL("../../app/email/", import.meta.url);
+  return readdirSync(dir)
+    .flatMap((file) => [...readFileSync(new URL(file, dir), "utf8").matchAll(/\bsubject: "([^"]+)"/g)])
+    .map((match) => match[1] ?? "")
+    .sort();
+}
 
 describe("the emails' HTML parts in Chromium", () => {
   it("each one at 375 and 1280 px, light and dark: screenshots, no sideways scroll, readable contrast", async () => {
@@ -48,6 +74,16 @@ describe("the emails' HTML parts in Chromium", () => {
     await waitForHydration(page);
     await page.locator("ul.passkeys > li").first().getByRole("button", { name: "Remove" }).click();
     await flash(page).filter({ hasText: "The passkey has been removed." }).waitFor();
+
+    // Two-step verification turned on, a sign-in with a recovery code, then turned off (that sign-in
+    // counts as the confirmation the page asks for).
+    const { codes } = await turnOnTwoFactor(page);
+    await logOut(page);
+    await logInWithRecoveryCode(page, user, codes[0] ?? "");
+    await visit(page, "/account/two-factor/");
+    await mainButton(page, "Turn off").click();
+    await expectPath(page, "/account/");
+    await flash(page).filter({ hasText: "Two-step verification is off." }).waitFor();
 
     // "Your password was changed".
     await visit(page, "/account/password/");
@@ -74,11 +110,15 @@ describe("the emails' HTML parts in Chromium", () => {
       ["new-sign-in", user.email, "New sign-in to your account"],
       ["passkey-added", user.email, "A passkey was added to your account"],
       ["passkey-removed", user.email, "A passkey was removed from your account"],
+      ["two-factor-on", user.email, "Two-step verification was turned on"],
+      ["recovery-code-used", user.email, "A recovery code was used to sign in to your account"],
+      ["two-factor-off", user.email, "Two-step verification was turned off"],
       ["password-changed", user.email, "Your password was changed"],
       ["confirm-new-address", next, "Confirm your new email address"],
       ["email-changed", user.email, "Your email address was changed"],
       ["reset-password", next, "Reset your password"],
     ];
+    expect(emails.map(([, , subject]) => subject).sort()).toEqual(subjectsInTheApp());
     const viewer = await chromium.page(true);
     const problems: string[] = [];
     const saved: string[] = [];

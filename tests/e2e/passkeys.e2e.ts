@@ -12,8 +12,8 @@ import {
   expect,
   expectPath,
   flash,
-  headerButton,
   logIn,
+  logOut,
   newUser,
   queryD1,
   registerOverHttp,
@@ -26,11 +26,6 @@ import {
 } from "./support";
 
 const chromium = connectBrowser();
-
-async function logOut(page: Page) {
-  await headerButton(page, "Log out").click();
-  await expectPath(page, "/");
-}
 
 async function addPasskey(page: Page) {
   await visit(page, "/account/passkeys/");

@@ -1,5 +1,6 @@
 // Shared pieces of the browser tests: the browser connection, contexts with JS on or off, the
-// app's forms, axe, console watching and a read-only look into the run's local D1.
+// app's forms (two-step verification's steps among them), axe, console watching and a read-only look
+// into the run's local D1.
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -15,6 +16,7 @@ import {
   type Request,
 } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
+import { codeFor } from "../helpers/totp-code";
 import { SCREENSHOT_DIR } from "./config";
 
 export const baseURL = inject("baseURL");
@@ -246,6 +248,67 @@ export async function logIn(page: Page, user: NewUser, { remember = false, landi
   if (landing === "/dash/")
     await page.getByRole("heading", { name: `Welcome, ${user.firstName} ${user.lastName}` }).waitFor();
   await waitForHydration(page);
+}
+
+/** Logs out with the header's button and waits for the home page. */
+export async function logOut(page: Page): Promise<void> {
+  await headerButton(page, "Log out").click();
+  await expectPath(page, "/");
+}
+
+// ---------- Two-step verification ----------
+
+/**
+ * From a signed-in page: turns two-step verification on from /account/, typing the code Node computes
+ * from the secret the page shows, as an authenticator app would. `check` runs on the set-up page and
+ * on the recovery codes. Returns the secret and the ten recovery codes.
+ */
+export async function turnOnTwoFactor(
+  page: Page,
+  check: (page: Page, what: string) => Promise<void> = async () => {},
+): Promise<{ secret: string; codes: string[] }> {
+  await visit(page, "/account/");
+  await page.getByRole("link", { name: "Turn on two-step verification" }).click();
+  await expectPath(page, "/account/two-factor/");
+  await page.getByRole("img", { name: "QR code to add your account to an authenticator app" }).waitFor();
+  await check(page, "set-up page");
+  const secret = ((await page.locator("code.secret").textContent()) ?? "").replace(/\s/g, "");
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  const link = await page.getByRole("link", { name: "Open in your authenticator app" }).getAttribute("href");
+  expect(link).toContain(`secret=${secret}`);
+  // The keyboard reaches the code field by its label, as a screen reader names it.
+  const code = page.getByLabel("Code", { exact: true });
+  await code.focus();
+  await page.keyboard.type(codeFor(secret));
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: "Save your recovery codes" }).waitFor();
+  await waitForHydration(page);
+  const codes = await page.locator("ol.recovery-codes code").allTextContents();
+  expect(codes).toHaveLength(10);
+  await check(page, "recovery codes");
+  return { secret, codes };
+}
+
+/** The login form with the password, for an account with two-step verification on; lands on the code page. */
+export async function passwordStep(page: Page, user: Pick<NewUser, "email" | "password">): Promise<void> {
+  await visit(page, "/login/");
+  await fillLogin(page, user);
+  await mainButton(page, "Log in").click();
+  await expectPath(page, "/login/two-factor/");
+  await page.getByText("Enter the code from your authenticator app").waitFor();
+  await waitForHydration(page);
+}
+
+/** Signs in with the password and then `recoveryCode` instead of a code; lands on /dash/. */
+export async function logInWithRecoveryCode(
+  page: Page,
+  user: Pick<NewUser, "email" | "password">,
+  recoveryCode: string,
+): Promise<void> {
+  await passwordStep(page, user);
+  await page.getByLabel("Recovery code", { exact: true }).fill(recoveryCode);
+  await mainButton(page, "Use recovery code").click();
+  await expectPath(page, "/dash/");
 }
 
 /** The flash banner, whichever role it has. */

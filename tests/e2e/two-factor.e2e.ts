@@ -13,17 +13,17 @@ import {
   controlsWithoutVisibleLabel,
   expect,
   expectPath,
-  fillLogin,
-  headerButton,
   JS_MODES,
   logIn,
+  logInWithRecoveryCode,
+  logOut,
   mainButton,
-  type NewUser,
   newUser,
+  passwordStep,
   registerOverHttp,
   runAxe,
+  turnOnTwoFactor,
   visit,
-  waitForHydration,
   watchConsole,
 } from "./support";
 
@@ -44,45 +44,6 @@ async function expectAxeClean(page: Page, what: string) {
   expect(await controlsWithoutVisibleLabel(page), what).toEqual([]);
 }
 
-/** From a signed-in page: the set-up, the code typed from Node's own computation; returns the secret and the recovery codes. */
-async function turnOn(page: Page): Promise<{ secret: string; codes: string[] }> {
-  await visit(page, "/account/");
-  await page.getByRole("link", { name: "Turn on two-step verification" }).click();
-  await expectPath(page, "/account/two-factor/");
-  await page.getByRole("img", { name: "QR code to add your account to an authenticator app" }).waitFor();
-  await expectAxeClean(page, "set-up page");
-  const secret = ((await page.locator("code.secret").textContent()) ?? "").replace(/\s/g, "");
-  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-  const link = await page.getByRole("link", { name: "Open in your authenticator app" }).getAttribute("href");
-  expect(link).toContain(`secret=${secret}`);
-  // The keyboard reaches the code field by its label, as a screen reader names it.
-  const code = page.getByLabel("Code", { exact: true });
-  await code.focus();
-  await page.keyboard.type(codeFor(secret));
-  await page.keyboard.press("Enter");
-  await page.getByRole("heading", { name: "Save your recovery codes" }).waitFor();
-  await waitForHydration(page);
-  const codes = await page.locator("ol.recovery-codes code").allTextContents();
-  expect(codes).toHaveLength(10);
-  await expectAxeClean(page, "recovery codes");
-  return { secret, codes };
-}
-
-async function logOut(page: Page) {
-  await headerButton(page, "Log out").click();
-  await expectPath(page, "/");
-}
-
-/** The login form with the password; lands on the code page. */
-async function passwordStep(page: Page, user: NewUser) {
-  await visit(page, "/login/");
-  await fillLogin(page, user);
-  await mainButton(page, "Log in").click();
-  await expectPath(page, "/login/two-factor/");
-  await page.getByText("Enter the code from your authenticator app").waitFor();
-  await waitForHydration(page);
-}
-
 describe.each(JS_MODES)("two-step verification ($label)", ({ js }) => {
   it("set up from the page, log out, sign in with a code, then with a recovery code", async () => {
     const user = newUser(`2fa-${js ? "js" : "nojs"}`);
@@ -92,7 +53,7 @@ describe.each(JS_MODES)("two-step verification ($label)", ({ js }) => {
     await visit(page, "/login/");
     await logIn(page, user);
 
-    const { secret, codes } = await turnOn(page);
+    const { secret, codes } = await turnOnTwoFactor(page, expectAxeClean);
     await page.getByRole("link", { name: "I have saved them" }).click();
     await expectPath(page, "/account/two-factor/");
     await expect(page.getByText("Recovery codes left: 10").count()).resolves.toBe(1);
@@ -113,10 +74,7 @@ describe.each(JS_MODES)("two-step verification ($label)", ({ js }) => {
     await page.getByRole("heading", { name: `Welcome, ${user.firstName} ${user.lastName}` }).waitFor();
     await logOut(page);
 
-    await passwordStep(page, user);
-    await page.getByLabel("Recovery code", { exact: true }).fill((codes[0] ?? "").toUpperCase());
-    await mainButton(page, "Use recovery code").click();
-    await expectPath(page, "/dash/");
+    await logInWithRecoveryCode(page, user, (codes[0] ?? "").toUpperCase());
     await visit(page, "/account/two-factor/");
     await expect(page.getByText("Recovery codes left: 9").count()).resolves.toBe(1);
     // The wrong code's 400 is the one error the browser reports, as it should (without JS, the blocked
@@ -195,7 +153,7 @@ describe("npm run user:two-factor -- EMAIL --off", () => {
     const page = await newPage(false);
     await visit(page, "/login/");
     await logIn(page, user);
-    await turnOn(page);
+    await turnOnTwoFactor(page, expectAxeClean);
 
     const result = userTwoFactor(user.email.toUpperCase(), "--off");
     expect(result.status, result.stderr).toBe(0);
