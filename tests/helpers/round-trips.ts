@@ -5,21 +5,36 @@ import { type Counter, countDatabase } from "../../harness/d1-round-trips";
 import { type Fields, ORIGIN, type TestBrowser } from "./browser";
 import { callWorker } from "./worker";
 
-/** One form POST from `browser` (its cookies, CSRF token and IP): the status, the body's text and the count. */
-export async function countedPost(browser: TestBrowser, path: string, fields: Fields = {}) {
+/** One request as `browser` sends it (its cookies and IP): the status, the body's text and the count. */
+async function counted(
+  browser: TestBrowser,
+  path: string,
+  init: { method: string; headers?: Record<string, string>; body?: BodyInit },
+) {
   const counter: Counter = { roundTrips: 0, statements: 0 };
   const request = new Request(new URL(path, ORIGIN), {
-    method: "POST",
+    ...init,
     redirect: "manual",
-    body: new URLSearchParams({ csrf: browser.csrf ?? "", ...fields }),
-    headers: {
-      Cookie: browser.cookieHeader(),
-      "Content-Type": "application/x-www-form-urlencoded",
-      Origin: ORIGIN,
-      "Sec-Fetch-Site": "same-origin",
-      "CF-Connecting-IP": browser.ip,
-    },
+    headers: { Cookie: browser.cookieHeader(), "CF-Connecting-IP": browser.ip, ...init.headers },
   });
   const response = await callWorker(request, { ...env, DB: countDatabase(env.DB, counter) });
   return { status: response.status, text: await response.text(), ...counter };
+}
+
+/** One page load from `browser`. */
+export function countedGet(browser: TestBrowser, path: string) {
+  return counted(browser, path, { method: "GET" });
+}
+
+/** One form POST from `browser` (its CSRF token too). */
+export function countedPost(browser: TestBrowser, path: string, fields: Fields = {}) {
+  return counted(browser, path, {
+    method: "POST",
+    body: new URLSearchParams({ csrf: browser.csrf ?? "", ...fields }),
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Origin: ORIGIN,
+      "Sec-Fetch-Site": "same-origin",
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { newUser, registerThroughForm, signedInBrowser } from "../helpers/browser";
-import { countedPost } from "../helpers/round-trips";
+import { newestAddressLink } from "../helpers/mailbox";
+import { countedGet, countedPost } from "../helpers/round-trips";
 
 async function signedIn() {
   const user = await registerThroughForm(newUser());
@@ -46,5 +47,31 @@ describe("D1 round trips per successful account POST", () => {
     const counted = await countedPost(browser, "/account/delete/", { password: user.password ?? "" });
     console.info("POST /account/delete/", counted);
     expect(counted).toMatchObject({ status: 303, roundTrips: 3, statements: 5 });
+  });
+});
+
+describe("D1 round trips of the email address requests", () => {
+  it("change the address: guard read + 1 batch (the taken check, the link and the send count); its link shown (the session read, the link read) and spent (the link read, 1 batch, the session read for where to go)", async () => {
+    const { browser } = await signedIn();
+    const next = newUser().email ?? "";
+    const asked = await countedPost(browser, "/account/email/", { email: next });
+    console.info("POST /account/email/", asked);
+    expect(asked).toMatchObject({ status: 303, roundTrips: 2 });
+
+    const link = await newestAddressLink(next, "Confirm your new email address");
+    const path = `${link.pathname}${link.search}`;
+    const shown = await countedGet(browser, path);
+    console.info("GET /verify-email/", { roundTrips: shown.roundTrips, statements: shown.statements });
+    expect(shown).toMatchObject({ status: 200, roundTrips: 2 });
+    const opened = await countedPost(browser, path, { token: link.searchParams.get("token") ?? "" });
+    console.info("POST /verify-email/ (change)", opened);
+    expect(opened).toMatchObject({ status: 303, roundTrips: 3 });
+  });
+
+  it('"Send the link again": guard read + 1 batch (state, link, send count)', async () => {
+    const { browser } = await signedIn();
+    const counted = await countedPost(browser, "/verify-email/send/");
+    console.info("POST /verify-email/send/", counted);
+    expect(counted).toMatchObject({ status: 303, roundTrips: 2 });
   });
 });
