@@ -77,6 +77,13 @@ export const config = {
    * must not hold up registration. Range answers change rarely; the edge cache keeps each a day.
    */
   pwnedPasswords: { timeoutMs: 1000, cacheSeconds: DAY_SECONDS },
+  /**
+   * Notices queued by the operator commands (app/email/outbox.server.ts), sent by the scheduled run
+   * that comes every minute: at most 50 a run (the rest wait a minute), each held for 5 minutes by
+   * the run sending it, so overlapping runs don't send it twice and a failed send is tried again
+   * 5 minutes later.
+   */
+  operatorNotices: { perRun: 50, claimMs: 5 * 60 * 1000 },
   /** Field limits from docs/product.md; RFC 5321 caps an address at 254 characters. */
   limits: { emailMax: 254, nameMax: 100, passwordMin: 8, passwordMax: 128 },
 } as const;

@@ -4,6 +4,7 @@
 import { type AppLoadContext, createRequestHandler, type ServerBuild } from "@remix-run/cloudflare";
 import { randomToken } from "~/crypto/random.server";
 import { sweepExpired } from "~/database/cleanup.server";
+import { deliverQueuedNotices } from "~/email/outbox.server";
 import { guardRequest } from "~/http/request-guard.server";
 import { withSecurityHeaders } from "~/http/security-headers.server";
 import { withServerTiming } from "~/http/server-timing.server";
@@ -11,6 +12,9 @@ import { withServerTiming } from "~/http/server-timing.server";
 import * as serverBuild from "../build/server";
 
 const handleRemixRequest = createRequestHandler(serverBuild as unknown as ServerBuild);
+
+/** The per-minute Cron Trigger of wrangler.toml (notices only; the hourly one sweeps too). */
+const EVERY_MINUTE = "* * * * *";
 
 export default {
   async fetch(request, env, ctx) {
@@ -27,8 +31,15 @@ export default {
     return withSecurityHeaders(withServerTiming(response, request, context, startedAt), request, cspNonce);
   },
 
-  // Measured from the trigger's own time, so a late or retried run sweeps what was due then.
+  // Cron Triggers (wrangler.toml): every run sends the notices the operator commands queued, so one
+  // waits a minute at most; all but the per-minute one also sweep (the hourly run, a manual trigger).
+  // Measured from the trigger's own time, so a late or retried run sweeps what was due then. Both
+  // finish even when one fails, and the run then reports the failure.
   async scheduled(controller, env) {
-    await sweepExpired(env, new Date(controller.scheduledTime));
+    const now = new Date(controller.scheduledTime);
+    const work = [deliverQueuedNotices(env, now)];
+    if (controller.cron !== EVERY_MINUTE) work.push(sweepExpired(env, now));
+    const failed = (await Promise.allSettled(work)).find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
   },
 } satisfies ExportedHandler<Env>;

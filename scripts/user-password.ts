@@ -3,10 +3,11 @@
 // policy (common passwords, the email's name), an argon2id hash with the app's parameters
 // (config.argon2; made here by @node-rs/argon2, which the worker verifies), and the credential change
 // itself rendered to SQL (scripts/lib/credential-change.ts): a new credential generation, every
-// session and reset link void, failure counts cleared. Two things only the worker can do are left
-// out: the breached-password check (it runs at the edge, with its cache, against PWNED_PASSWORDS_URL)
-// and the "Your password was changed" email (the EMAIL binding). Prompts twice on a terminal (echo
-// off), or reads one line from a pipe. Exit status 0 when set, 1 when refused, 2 for a wrong command line.
+// session and reset link void, failure counts cleared, and the "Your password was changed" notice
+// queued in the same transaction: the worker sends it (Node cannot reach its EMAIL binding; see
+// scripts/lib/notices.ts for when). Left out: the breached-password check (it runs at the edge, with
+// its cache, against PWNED_PASSWORDS_URL). Prompts twice on a terminal (echo off), or reads one line
+// from a pipe. Exit status 0 when set, 1 when refused, 2 for a wrong command line.
 import { createInterface } from "node:readline";
 import { hash } from "@node-rs/argon2";
 import { config } from "~/config";
@@ -15,6 +16,7 @@ import { EmailSchema, ResetPasswordSchema, validateForm } from "~/validation";
 import { runCommand, Stop } from "./lib/command";
 import { credentialChangeSql } from "./lib/credential-change";
 import { query, queryEach, type Target, where } from "./lib/d1";
+import { noticeOutcome } from "./lib/notices";
 
 // @node-rs/argon2 declares its algorithms as a `const enum`, which isolatedModules can't read.
 const ARGON2ID = 2;
@@ -84,6 +86,7 @@ async function main(args: string[]): Promise<void> {
     email: email.data,
     set: { passwordHash },
     ifGeneration: user.credential_generation,
+    queueNotice: "password_changed",
   });
   const results = queryEach<{ generation: number }>(target, sql.join("\n"));
   if ((results.at(-1) ?? []).length === 0) {
@@ -92,9 +95,9 @@ async function main(args: string[]): Promise<void> {
     );
   }
   console.log(
-    `Password updated for ${email.data} (${where(target)}); their sessions were ended and reset links voided. ` +
-      "No email was sent: tell them yourself.",
+    `Password updated for ${email.data} (${where(target)}); their sessions were ended and reset links voided.`,
   );
+  console.log(await noticeOutcome(target, user.id, "password_changed"));
 }
 
 await runCommand("user:password", main);

@@ -3,17 +3,16 @@
 // factor). The same statements as the account page's "Turn off" (turnOffStatements in
 // app/two-factor/settings.server.ts), run as one file by `wrangler d1 execute`: the secret and last
 // step cleared, the recovery codes deleted, the credential generation bumped, so every session of the
-// user ends and every pending sign-in or reset link is void.
-//
-// The notice email is NOT sent from here: the app sends mail only through the Worker's `EMAIL`
-// send_email binding, which exists inside the Worker and cannot be called from Node. The script says
-// so and the operator tells the user (they are in touch: the user asked for this).
+// user ends and every pending sign-in or reset link is void; and the "Two-step verification was turned
+// off" notice queued in the same file (one transaction). The worker sends it: the app's mail goes out
+// only through the Worker's `EMAIL` binding, which Node cannot reach (scripts/lib/notices.ts says when).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { turnOffStatements } from "~/two-factor/settings.server";
 import { EmailSchema } from "~/validation";
 import { executeFile, query, type Target, where } from "./lib/d1";
+import { noticeOutcome } from "./lib/notices";
 import { sqlText, statementBuilder } from "./lib/statements";
 
 const USAGE = "usage: npm run user:two-factor -- EMAIL --off [--remote]";
@@ -48,7 +47,7 @@ if (!user.on) {
 }
 
 const db = statementBuilder();
-const statements = await turnOffStatements(db, { userId: user.id, email }, new Date());
+const statements = await turnOffStatements(db, { userId: user.id, email }, new Date(), "operator");
 const dir = mkdtempSync(join(tmpdir(), "user-two-factor-"));
 try {
   const file = join(dir, "turn-off.sql");
@@ -67,6 +66,4 @@ const [after] = query<{ on: number; sessions: number }>(
 if (!after || after.on || after.sessions > 0) fail("the change did not take: run the command again");
 console.log(`Two-step verification turned off for ${email} (${where(target)}).`);
 console.log("Their recovery codes are deleted and every session they had is ended.");
-console.log(
-  'No email was sent: the notice "Two-step verification was turned off" goes out only through the Worker\'s EMAIL binding, which this command cannot reach. Tell the user yourself.',
-);
+console.log(await noticeOutcome(target, user.id, "two_factor_disabled"));

@@ -1,11 +1,13 @@
 // The statements of one credential change (credentials.server.ts runs them in the worker; the
 // operator commands render the same statements to SQL, scripts/lib/credential-change.ts). Apart from
-// the worker-only parts (the hash kernel, the notice email) so that Node can bundle it.
+// the worker-only parts (the hash kernel, sending the notice) so that Node can bundle it: an
+// operator's change queues its notice instead (app/email/outbox.server.ts).
 import { and, eq, exists, ne, type SQL, sql } from "drizzle-orm";
 import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { accountKeyFor, clearAccountChecks } from "~/auth/throttle.server";
 import { dropTokens } from "~/auth/tokens.server";
 import { type Db, schema } from "~/database/db.server";
+import { type OperatorNotice, queueNotice } from "~/email/outbox.server";
 
 const { users, sessions } = schema;
 
@@ -33,6 +35,11 @@ export type CredentialChange = {
    * on"), held like `ifGeneration`: when it no longer holds, nothing is written.
    */
   onlyIf?: SQL;
+  /**
+   * A change made by the site's operator, outside the worker (which sends a request's notice itself):
+   * the notice to queue with it, in the same transaction, for the worker's scheduled run to send.
+   */
+  queueNotice?: OperatorNotice;
 };
 
 /**
@@ -71,6 +78,8 @@ export async function credentialChangeStatements(db: Db, change: CredentialChang
     // Bound to the old generation, they are void already; deleted too, so nothing dead lingers.
     dropTokens(db, userId, ["password_reset", "second_factor"], stillCurrent),
     clearAccountChecks(db, await accountKeyFor(change.email), stillCurrent),
+    // Before the generation moves on, while `account` still selects the row as it was read.
+    ...(change.queueNotice ? [queueNotice(db, change.queueNotice, account, now)] : []),
     db
       .update(users)
       .set({ ...change.set, credentialGeneration: sql`${users.credentialGeneration} + 1` })

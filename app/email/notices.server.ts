@@ -6,11 +6,13 @@
 //
 // It names what happened, when (UTC), and the browser, system and place the request came from (read
 // as the devices list reads them), links to /account/ and /forgot-password/ only (never a link that
-// signs anyone in), and goes out after the response like every email.
+// signs anyone in), and goes out after the response like every email. A change an operator made with
+// a command has no request: its notice is queued (app/email/outbox.server.ts) and the scheduled run
+// sends it with `sendOperatorNotice`, the same notice naming the site's operator instead of a device.
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { placeLabel, sessionOrigin } from "~/auth/session-origin.server";
-import { type Recipient, schedule } from "~/email/send.server";
-import { securityNoticeEmail } from "~/email/templates.server";
+import { type Recipient, schedule, sendNow } from "~/email/send.server";
+import { type EmailContent, type MadeBy, securityNoticeEmail } from "~/email/templates.server";
 import { PRODUCT_NAME } from "~/messages";
 
 const NOTICES = {
@@ -72,17 +74,31 @@ export function sendSecurityNotice(
   { at = new Date(), passkey }: { at?: Date; passkey?: string } = {},
 ): void {
   const { device, city, country } = sessionOrigin(request, context.cloudflare.cf);
+  schedule(context, event, to.email, notice(to, event, { device, place: placeLabel(city, country) }, at, passkey));
+}
+
+/**
+ * Sends now the notice of a change the site's operator made at `at` (a command, no request); resolves
+ * once the binding has taken it, rejects (unlogged) when it has not.
+ */
+export function sendOperatorNotice(env: Env, to: Recipient, event: SecurityNotice, at: Date): Promise<void> {
+  return sendNow(env, to.email, notice(to, event, "operator", at));
+}
+
+/** The notice, built once the links' origin is known. */
+function notice(to: Recipient, event: SecurityNotice, by: MadeBy, at: Date, passkey?: string) {
   const { subject, what } = NOTICES[event];
-  schedule(context, event, to.email, (origin) =>
+  return (origin: string): EmailContent =>
     securityNoticeEmail({
       subject,
       firstName: to.firstName,
       what: what(to.email, passkey),
       at,
-      device,
-      place: placeLabel(city, country),
+      by,
       accountLink: `${origin}/account/`,
       forgotLink: `${origin}/forgot-password/`,
-    }),
-  );
+    });
 }
+
+/** A notice's subject (the operator commands name what they queued). */
+export const noticeSubject = (event: SecurityNotice): string => NOTICES[event].subject;

@@ -1,6 +1,7 @@
 // The one module that sends email: through the `EMAIL` send_email binding (Cloudflare Email
-// Sending), from MAIL_FROM, with links on APP_ORIGIN. Sending is scheduled with ctx.waitUntil, so
-// no answer waits for it (or shows by its timing whether an email went out). The log never gets
+// Sending), from MAIL_FROM, with links on APP_ORIGIN. A request's email is scheduled with
+// ctx.waitUntil, so no answer waits for it (or shows by its timing whether an email went out); the
+// scheduled run, which has no answer to give, sends and waits (sendNow). The log never gets
 // an address, a link or a token: a failure is logged by its kind only.
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { config } from "~/config";
@@ -78,15 +79,21 @@ export function schedule(
   build: (origin: string) => EmailContent,
 ): void {
   const { env, ctx } = context.cloudflare;
+  mailConfig(env);
+  ctx.waitUntil(sendNow(env, to, build).catch((error: unknown) => logEmailFailure(kind, error)));
+}
+
+/**
+ * Builds and sends the message now (work with no response to wait for: the scheduled run). Resolves
+ * once the binding has taken it; rejects when it did not or the configuration is missing, logging
+ * nothing: the caller decides (logEmailFailure).
+ */
+export async function sendNow(env: Env, to: string, build: (origin: string) => EmailContent): Promise<void> {
   const { from, origin } = mailConfig(env);
-  const send = async () => {
-    await env.EMAIL.send({ from: { email: from, name: PRODUCT_NAME }, to, ...build(origin) });
-  };
-  ctx.waitUntil(
-    send().catch((error: unknown) => {
-      // The binding's messages can quote the address: only the error's name goes to the log.
-      const name = error instanceof Error ? error.name : typeof error;
-      log("error", "email_failed", { kind, error: name });
-    }),
-  );
+  await env.EMAIL.send({ from: { email: from, name: PRODUCT_NAME }, to, ...build(origin) });
+}
+
+/** The binding's messages can quote the address: only the error's name goes to the log. */
+export function logEmailFailure(kind: string, error: unknown): void {
+  log("error", "email_failed", { kind, error: error instanceof Error ? error.name : typeof error });
 }

@@ -65,6 +65,9 @@ export function confirmNewAddressEmail({
   });
 }
 
+/** Who made a change: a browser (its label and place, null when unknown), or the site's operator (a command). */
+export type MadeBy = { device: string | null; place: string | null } | "operator";
+
 export type NoticeFacts = {
   /** The notice's subject, which is also what happened in a few words ("Your password was changed"). */
   subject: string;
@@ -72,28 +75,33 @@ export type NoticeFacts = {
   /** One sentence on what happened, to which account. */
   what: string;
   at: Date;
-  /** "Firefox on Linux", or null when the request did not say. */
-  device: string | null;
-  /** "London, United Kingdom", or null when Cloudflare did not say. */
-  place: string | null;
+  by: MadeBy;
   accountLink: string;
   forgotLink: string;
 };
 
 /**
- * A security notice: what happened, when (UTC), from which browser, system and place, and what to
- * do if it was not the owner. Its links lead to pages that ask for a password: none signs anyone in.
+ * A security notice: what happened, when (UTC), from which browser, system and place (or that the
+ * site's operator did it), and what to do if it was not the owner (or not asked for). Its links lead
+ * to pages that ask for a password: none signs anyone in.
  */
 export function securityNoticeEmail(facts: NoticeFacts): EmailContent {
   const when = `${facts.at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-  const details: [string, string][] = [
-    ["When", when],
-    ["Device", facts.device ?? "Unknown device"],
-    ["Place", facts.place ?? "Unknown place"],
-  ];
-  const fine = "If that was you, there is nothing to do.";
-  const notYou =
-    "If it wasn't you, reset your password now: that signs every device out of your account. Then check your account page.";
+  const { by } = facts;
+  const operator = by === "operator";
+  // An operator acts when the owner asks (a lost password, a lost authenticator), from no device of theirs.
+  const details: [string, string][] = operator
+    ? [
+        ["When", when],
+        ["By", "The site's operator, not a device signed in to your account"],
+      ]
+    : [
+        ["When", when],
+        ["Device", by.device ?? "Unknown device"],
+        ["Place", by.place ?? "Unknown place"],
+      ];
+  const fine = operator ? "If you asked for this, there is nothing to do." : "If that was you, there is nothing to do.";
+  const notYou = `If ${operator ? "you didn't ask for it" : "it wasn't you"}, reset your password now: that signs every device out of your account. Then check your account page.`;
   return {
     subject: facts.subject,
     text: [

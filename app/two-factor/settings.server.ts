@@ -133,15 +133,16 @@ export async function turnOn(
 
 /**
  * The statements that turn two-step verification off for an account (one batch): the recovery codes
- * deleted and the credential change (secret, set-up secret and last step cleared; every session but
- * `keepSession` ended), all only while it is on; the last statement returns the new generation (no
- * row: it was off). Shared with `npm run user:two-factor -- EMAIL --off`.
+ * deleted and the credential change (secret, set-up secret and last step cleared; every session ended
+ * but the one the owner turns it off from), all only while it is on; the last statement returns the
+ * new generation (no row: it was off). `by` is that session, or the operator (`npm run user:two-factor
+ * -- EMAIL --off`), whose change queues the notice with it.
  */
 export async function turnOffStatements(
   db: Db,
   account: { userId: number; email: string },
   now: Date,
-  keepSession?: { id: string; newId: string },
+  by: { keepSession: { id: string; newId: string } } | "operator",
 ) {
   const on = isNotNull(users.totpSecret);
   const change = await credentialChangeStatements(
@@ -149,7 +150,7 @@ export async function turnOffStatements(
     {
       ...account,
       set: { totpSecret: null, totpSetupSecret: null, totpLastStep: null },
-      ...(keepSession ? { keepSession } : {}),
+      ...(by === "operator" ? { queueNotice: "two_factor_disabled" as const } : by),
       onlyIf: on,
     },
     now,
@@ -164,8 +165,7 @@ export async function turnOff(request: Request, context: AppLoadContext, user: S
   const now = new Date();
   const { token, id: newId } = await mintSessionToken();
   const [first, ...rest] = await turnOffStatements(db, { userId: user.id, email: user.email }, now, {
-    id: user.sessionId,
-    newId,
+    keepSession: { id: user.sessionId, newId },
   });
   const results = await db.batch([first, ...rest]);
   if ((results.at(-1) as unknown[]).length === 0) return null;

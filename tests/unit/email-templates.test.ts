@@ -15,8 +15,7 @@ const facts: NoticeFacts = {
   firstName: HOSTILE,
   what: `The password of your account (${HOSTILE}) was changed.`,
   at: new Date("2026-12-04T18:07:59.999Z"),
-  device: `Firefox on ${HOSTILE}`,
-  place: "Lyon, France",
+  by: { device: `Firefox on ${HOSTILE}`, place: "Lyon, France" },
   accountLink: "https://auth.example.com/account/",
   forgotLink: "https://auth.example.com/forgot-password/",
 };
@@ -81,8 +80,20 @@ describe("a security notice", () => {
   });
 
   it("an unknown device or place says so", () => {
-    const { text } = securityNoticeEmail({ ...facts, device: null, place: null });
+    const { text } = securityNoticeEmail({ ...facts, by: { device: null, place: null } });
     expect(text).toContain("Device: Unknown device");
     expect(text).toContain("Place: Unknown place");
+  });
+
+  it("made by the operator: says so in place of a device and place, and what to do if it was not asked for", () => {
+    const { text, html } = securityNoticeEmail({ ...facts, by: "operator" });
+    for (const part of [text, html.replaceAll("&#39;", "'")]) {
+      expect(part).toContain("The site's operator, not a device signed in to your account");
+      expect(part).toContain("If you asked for this, there is nothing to do.");
+      expect(part).toContain("If you didn't ask for it, reset your password now");
+      expect(part).not.toMatch(/Device:|Place:|Unknown device/);
+    }
+    expect(text).toContain("When: 2026-12-04 18:07 UTC");
+    expect(text).toContain("By: The site's operator, not a device signed in to your account");
   });
 });
