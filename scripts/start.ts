@@ -2,8 +2,9 @@
 // worker in workerd with `wrangler dev` on $PORT (default 8787) and print the URL. APP_ORIGIN (the
 // origin of links in emails) is that URL unless set in the environment. Breach checks go to a local
 // stand-in of the Pwned Passwords range API (scripts/lib/pwned-stand-in.ts) unless PWNED_PASSWORDS_URL
-// is set in the environment. Tests and the bench start the app through this too (harness/app-server.ts startApp), with PERSIST_TO, INSPECTOR_PORT and
-// RATE_LIMITS set.
+// is set in the environment. wrangler dev runs no Cron Triggers: this runs the per-minute one. Tests
+// and the bench start the app through this too (harness/app-server.ts startApp), with PERSIST_TO,
+// INSPECTOR_PORT and RATE_LIMITS set.
 import { spawn } from "node:child_process";
 import { buildApp, migrateLocal, wranglerDevArgs } from "../harness/app-server.ts";
 import { writeDevVars } from "./lib/dev-vars.ts";
@@ -35,11 +36,18 @@ const server = spawn("npx", wranglerDevArgs({ port, inspectorPort, persistTo, va
   env: { ...process.env, CI: "true" },
 });
 
+// wrangler dev runs no Cron Triggers: the per-minute one (the notices the operator commands queue,
+// app/worker.ts) is run here every minute through wrangler dev's trigger URL, as it runs deployed.
+const everyMinute = `http://127.0.0.1:${port}/cdn-cgi/local/scheduled?${new URLSearchParams({ cron: "* * * * *" })}`;
+const runCron = () => fetch(everyMinute).catch(() => {}); // A failed run shows in wrangler's own output.
+
 let announced = false;
 server.stdout.on("data", (chunk: Buffer) => {
   process.stdout.write(chunk);
   if (!announced && /Ready on/.test(chunk.toString())) {
     announced = true;
+    void runCron();
+    setInterval(runCron, 60_000);
     console.log(`\n  Edge Auth is running at http://localhost:${port}/  (Ctrl+C to stop)`);
     console.log("  Emails it sends are written to files; look for `send_email binding called` below.\n");
   }

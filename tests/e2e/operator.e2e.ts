@@ -1,17 +1,24 @@
 // The operator's password reset, `npm run user:password -- EMAIL`, against the running app's local D1:
 // the password is hashed in Node with @node-rs/argon2 and must then work in the worker (workerd), and
 // it does what a password set in the app does (the same credential change): sessions end, reset links
-// are void, the failure count is cleared; the app's own validation and password policy apply.
+// are void, the failure count is cleared, the notice "Your password was changed" reaches the user (the
+// command runs the app's scheduled handler; without an app to run it, `npm start`'s per-minute run
+// sends it); the app's own validation and password policy apply.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
+import { freePort } from "../../harness/ports";
+import { waitForHtmlPart } from "./mail";
 import { baseURL, newUser, postFormOverHttp, queryD1, registerOverHttp } from "./support";
 
-function setPassword(email: string, password: string) {
+const PASSWORD_CHANGED = "Your password was changed";
+
+/** The command against this run's local D1, telling it where the app serves (PORT, as `npm start` reads it). */
+function setPassword(email: string, password: string, port = new URL(baseURL).port) {
   return spawnSync("npm", ["run", "-s", "user:password", "--", email], {
     input: `${password}\n`,
     encoding: "utf8",
-    env: { ...process.env, PERSIST_TO: inject("persistDir"), CI: "true", WRANGLER_SEND_METRICS: "false" },
+    env: { ...process.env, PERSIST_TO: inject("persistDir"), PORT: port, CI: "true", WRANGLER_SEND_METRICS: "false" },
   });
 }
 
@@ -35,6 +42,37 @@ describe("npm run user:password", () => {
     expect(await loginStatus(user.email, replacement)).toBe(303);
     expect(await loginStatus(user.email, user.password)).toBe(400);
   });
+
+  it('sends "Your password was changed" to the user, saying the site\'s operator made the change', async () => {
+    const user = newUser("operator-notice");
+    await registerOverHttp(user);
+
+    const result = setPassword(user.email, "Operator-chosen password 4");
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`The notice "${PASSWORD_CHANGED}" was sent to their address by the app running at`);
+
+    const html = await waitForHtmlPart(user.email, PASSWORD_CHANGED);
+    expect(html).toContain(`Hello ${user.firstName},`);
+    expect(html).toContain(`The password of your Edge Auth account (${user.email}) was changed.`);
+    expect(html).toContain("The site&#39;s operator, not a device signed in to your account");
+    const left = `SELECT count(*) AS n FROM pending_notices JOIN users ON users.id = user_id WHERE email = '${user.email}'`;
+    expect(await queryD1(left)).toEqual([[{ n: 0 }]]);
+  });
+
+  it("with no app to run the scheduled handler, the notice stays queued and npm start's per-minute run sends it", async () => {
+    const user = newUser("operator-later");
+    await registerOverHttp(user);
+
+    const result = setPassword(user.email, "Operator-chosen password 5", String(await freePort()));
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      `The notice "${PASSWORD_CHANGED}" is queued: \`npm start\` sends it within a minute`,
+    );
+    expect(result.stdout).toContain("no app answered there");
+
+    const html = await waitForHtmlPart(user.email, PASSWORD_CHANGED, 75_000);
+    expect(html).toContain("The site&#39;s operator");
+  }, 90_000);
 
   it("ends the sessions, voids the reset links and clears the failure count, as a change in the app does", async () => {
     const user = newUser("operator-change");

@@ -1,14 +1,17 @@
 // Two-step verification in a real Chromium, with JavaScript on and off: set it up reading the secret
 // from the page (the code computed in Node, as an authenticator app would), log out, sign in with a
 // code, then with a recovery code; axe on each page; screenshots of the set-up page and the code page
-// in both colour schemes at a phone and a laptop width; and the operator's `user:two-factor --off`.
+// in both colour schemes at a phone and a laptop width; and the operator's `user:two-factor --off`,
+// whose notice email reaches the user.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, inject, it } from "vitest";
 import { codeFor } from "../helpers/totp-code";
 import { SCREENSHOT_DIR } from "./config";
+import { waitForHtmlPart } from "./mail";
 import {
+  baseURL,
   connectBrowser,
   controlsWithoutVisibleLabel,
   expect,
@@ -138,11 +141,17 @@ describe("screenshots", () => {
   );
 });
 
-/** The operator command against the run's local D1. */
+/** The operator command against the run's local D1, told where the app serves (PORT, as `npm start` reads it). */
 function userTwoFactor(...args: string[]) {
   return spawnSync("npm", ["run", "-s", "user:two-factor", "--", ...args], {
     encoding: "utf8",
-    env: { ...process.env, PERSIST_TO: inject("persistDir"), CI: "true", WRANGLER_SEND_METRICS: "false" },
+    env: {
+      ...process.env,
+      PERSIST_TO: inject("persistDir"),
+      PORT: new URL(baseURL).port,
+      CI: "true",
+      WRANGLER_SEND_METRICS: "false",
+    },
   });
 }
 
@@ -158,7 +167,10 @@ describe("npm run user:two-factor -- EMAIL --off", () => {
     const result = userTwoFactor(user.email.toUpperCase(), "--off");
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain(`Two-step verification turned off for ${user.email}`);
-    expect(result.stdout).toContain("No email was sent");
+    expect(result.stdout).toContain('The notice "Two-step verification was turned off" was sent to their address');
+    const notice = await waitForHtmlPart(user.email, "Two-step verification was turned off");
+    expect(notice).toContain(`Two-step verification was turned off for your Edge Auth account (${user.email}).`);
+    expect(notice).toContain("The site&#39;s operator, not a device signed in to your account");
 
     // This browser's session was ended.
     await visit(page, "/dash/");
