@@ -10,6 +10,7 @@ import { checkVerdict, countCheck, throttleKey } from "~/auth/throttle.server";
 import { newToken } from "~/auth/tokens.server";
 import { getDb, schema } from "~/database/db.server";
 import { mailConfig, sendConfirmAddressEmail } from "~/email/send.server";
+import { type FormSpec, type Keepable, type Submission, submitForm } from "~/http/form-action.server";
 import { type Flash, messages, serverMessages } from "~/messages";
 import { hashPassword, verifyDummyPassword, verifyStoredPassword } from "~/passwords/password.server";
 import { isBreachedPassword } from "~/passwords/pwned-passwords.server";
@@ -104,6 +105,16 @@ export async function requireAnonymous(request: Request, context: AppLoadContext
   if (await getUser(request, context)) {
     throw redirect(safeRedirect(new URL(request.url).searchParams.get("next")));
   }
+}
+
+/** A form posted to a page for signed-out visitors: a signed-in browser is sent on, and the per-IP limit refuses. */
+export async function submitSignedOutForm<T, K extends Keepable<T> = never>(
+  request: Request,
+  context: AppLoadContext,
+  spec: Omit<FormSpec<T, K>, "ipLimit">,
+): Promise<Submission<T, K>> {
+  await requireAnonymous(request, context);
+  return submitForm(request, context, { ...spec, ipLimit: "refuse" });
 }
 
 /** The loader of a signed-out page with no data of its own: `export const loader = anonymousPage;`. */

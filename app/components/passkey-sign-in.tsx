@@ -2,18 +2,15 @@
 // field's autofill (conditional mediation, started as the page loads where the browser supports it).
 // Rendered only once JavaScript runs: without it the page is the password form alone. The WebAuthn
 // code loads as its own small chunk after the page (a dynamic import), not with the page's JS.
-import { type RefObject, useCallback, useEffect, useRef, useState } from "react";
-import { useAuthenticityToken } from "remix-utils/csrf/react";
+import { type RefObject, useCallback, useEffect, useRef } from "react";
 import { useHydrated } from "remix-utils/use-hydrated";
-import { PasskeyButton } from "~/components/passkey-button";
+import { PasskeyAlternative, usePasskeyCeremony } from "~/components/passkey-button";
 
 const FAILED = "Signing in with a passkey did not work. Try again, or use your password.";
 
 export function PasskeySignIn({ formRef }: { formRef: RefObject<HTMLFormElement | null> }) {
   const hydrated = useHydrated();
-  const csrf = useAuthenticityToken();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { csrf, error, setError, busy, setBusy } = usePasskeyCeremony();
   const autofill = useRef<AbortController | null>(null);
 
   const signIn = useCallback(
@@ -26,31 +23,28 @@ export function PasskeySignIn({ formRef }: { formRef: RefObject<HTMLFormElement 
       if (conditional) autofill.current = controller;
       let picked = false;
       try {
-        const options = await webauthn.post("/login/passkey/options/", csrf);
-        if (!options.ok) throw new Error(String(options.body.error ?? FAILED));
-        const credential = await webauthn.getPasskey(options.body, conditional, controller.signal);
+        const options = await webauthn.exchange("/login/passkey/options/", csrf, FAILED);
+        if (!options) return;
+        const credential = await webauthn.getPasskey(options, conditional, controller.signal);
         picked = true;
         setBusy(true);
         setError(null);
         const form = formRef.current;
         const remembered = form?.querySelector<HTMLInputElement>('input[name="remember_me"]')?.checked;
         const next = form?.querySelector<HTMLInputElement>('input[name="next"]')?.value ?? "";
-        const answer = await webauthn.post("/login/passkey/", csrf, {
+        await webauthn.finish("/login/passkey/", csrf, FAILED, {
           credential,
           next,
           remember_me: remembered ? "y" : "",
         });
-        if (typeof answer.body.redirect === "string") return window.location.assign(answer.body.redirect);
-        throw new Error(String(answer.body.error ?? FAILED));
       } catch (caught) {
         setBusy(false);
         // Autofill waits quietly in the background: only what follows a pick is worth a message.
         if (conditional && !picked) return;
-        if (!webauthn.wasCancelled(caught))
-          setError(caught instanceof Error && caught.message ? caught.message : FAILED);
+        if (!webauthn.wasCancelled(caught)) setError(webauthn.messageOf(caught, FAILED));
       }
     },
-    [csrf, formRef],
+    [csrf, formRef, setBusy, setError],
   );
 
   useEffect(() => {
@@ -61,16 +55,8 @@ export function PasskeySignIn({ formRef }: { formRef: RefObject<HTMLFormElement 
 
   if (!hydrated) return null;
   return (
-    <div className="passkey-sign-in">
-      <PasskeyButton
-        error={error}
-        busy={busy}
-        pending="Signing in…"
-        className="button secondary block"
-        onClick={() => signIn(false)}
-      >
-        Sign in with a passkey
-      </PasskeyButton>
-    </div>
+    <PasskeyAlternative error={error} busy={busy} pending="Signing in…" onClick={() => signIn(false)}>
+      Sign in with a passkey
+    </PasskeyAlternative>
   );
 }

@@ -27,13 +27,13 @@ import { type NewPassword, newPasswordProblem } from "~/passwords/password-polic
 import { type FieldErrors, validateForm } from "~/validation";
 
 /** Fields of a form whose typed value may be shown again: none whose name holds "password". */
-type Keepable<T> = Exclude<keyof T & string, `${string}password${string}`>;
+export type Keepable<T> = Exclude<keyof T & string, `${string}password${string}`>;
 
 type FormReply<K extends string> = { errors: FieldErrors; values: Record<K, string> };
 
 type Reply<K extends string> = ReturnType<typeof data<FormReply<K>>>;
 
-type FormSpec<T, K extends Keepable<T>> = {
+export type FormSpec<T, K extends Keepable<T>> = {
   schema: z.ZodMiniType<T, unknown>;
   /** The fields whose typed text comes back with a refusal, so nobody types it again. */
   keep?: readonly K[];

@@ -34,15 +34,35 @@ function toJson(credential: PublicKeyCredential, response: Record<string, unknow
   return JSON.stringify({ id: credential.id, type: credential.type, response });
 }
 
-/** What the server answered: its JSON, and the status. Non-JSON answers (a 413 page) count as errors. */
-export async function post(url: string, csrf: string, fields: Record<string, string> = {}) {
+/**
+ * A step of a ceremony: POSTs the fields and reads the answer. A redirect in it is followed (null comes
+ * back: the signed-out browser goes to sign in, the finished ceremony on to its page); an error answer
+ * is thrown with its message (else `failed`); otherwise the JSON (the options) comes back.
+ */
+export async function exchange(url: string, csrf: string, failed: string, fields: Record<string, string> = {}) {
   const response = await fetch(url, {
     method: "POST",
     body: new URLSearchParams({ csrf, ...fields }),
     headers: { Accept: "application/json" },
   });
+  // Non-JSON answers (a 413 page) count as errors.
   const body = (await response.json().catch(() => ({}))) as Json;
-  return { ok: response.ok, status: response.status, body };
+  if (typeof body.redirect === "string") {
+    window.location.assign(body.redirect);
+    return null;
+  }
+  if (!response.ok) throw new Error(String(body.error ?? failed));
+  return body;
+}
+
+/** The last step of a ceremony: the server answers with where to go next; any other answer is a failure. */
+export async function finish(url: string, csrf: string, failed: string, fields: Record<string, string>) {
+  if (await exchange(url, csrf, failed, fields)) throw new Error(failed);
+}
+
+/** What to tell the user of a failed ceremony: the server's message, or `failed`. */
+export function messageOf(caught: unknown, failed: string): string {
+  return caught instanceof Error && caught.message ? caught.message : failed;
 }
 
 /** navigator.credentials.create() with the server's options; the credential as JSON for the server. */

@@ -5,8 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { data } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { useState } from "react";
-import { AuthenticityTokenInput, useAuthenticityToken } from "remix-utils/csrf/react";
+import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { useHydrated } from "remix-utils/use-hydrated";
 import * as z from "zod/v4-mini";
 import { audit } from "~/auth/audit.server";
@@ -14,7 +13,7 @@ import { redirectWithFlash, requireUser } from "~/auth/auth.server";
 import { requireConfirmedUser } from "~/auth/confirm.server";
 import { listPasskeys, removePasskey, renamePasskey } from "~/auth/passkeys/passkeys.server";
 import { Field } from "~/components/fields";
-import { PasskeyButton } from "~/components/passkey-button";
+import { PasskeyButton, usePasskeyCeremony } from "~/components/passkey-button";
 import { usePendingSubmit } from "~/components/use-pending-submit";
 import { UtcTime } from "~/components/utc-time";
 import { config } from "~/config";
@@ -153,34 +152,28 @@ export default function Passkeys() {
   );
 }
 
+const NOT_ADDED = "The passkey could not be added.";
+
 /** "Add a passkey": the browser creates it; the script loads with the first click. Without JS, a note. */
 function AddPasskey() {
   const hydrated = useHydrated();
-  const csrf = useAuthenticityToken();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { csrf, error, busy, run } = usePasskeyCeremony();
   if (!hydrated) return <p className="muted">Adding a passkey needs JavaScript.</p>;
-  async function add() {
-    setBusy(true);
-    setError(null);
-    const webauthn = await import("~/passkeys/webauthn.client");
-    try {
-      const options = await webauthn.post("/account/passkeys/options/", csrf);
-      if (options.body.redirect) return window.location.assign(String(options.body.redirect));
-      if (!options.ok) throw new Error(String(options.body.error ?? "The passkey could not be added."));
-      const credential = await webauthn.createPasskey(options.body);
-      const saved = await webauthn.post("/account/passkeys/new/", csrf, { credential });
-      if (saved.body.redirect) return window.location.assign(String(saved.body.redirect));
-      throw new Error(String(saved.body.error ?? "The passkey could not be added."));
-    } catch (caught) {
-      if (webauthn.wasCancelled(caught)) setError("No passkey was added.");
-      else if (caught instanceof DOMException && caught.name === "InvalidStateError")
-        setError("That passkey is already registered.");
-      else setError(caught instanceof Error ? caught.message : "The passkey could not be added.");
-    } finally {
-      setBusy(false);
-    }
-  }
+  const add = () =>
+    run(
+      async (webauthn) => {
+        const options = await webauthn.exchange("/account/passkeys/options/", csrf, NOT_ADDED);
+        if (!options) return;
+        const credential = await webauthn.createPasskey(options);
+        await webauthn.finish("/account/passkeys/new/", csrf, NOT_ADDED, { credential });
+      },
+      (caught, webauthn) => {
+        if (webauthn.wasCancelled(caught)) return "No passkey was added.";
+        if (caught instanceof DOMException && caught.name === "InvalidStateError")
+          return "That passkey is already registered.";
+        return webauthn.messageOf(caught, NOT_ADDED);
+      },
+    );
   return (
     <div className="add-passkey">
       <PasskeyButton error={error} busy={busy} pending="Adding…" className="button" onClick={add}>

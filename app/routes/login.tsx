@@ -1,11 +1,10 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { Link, useActionData, useSearchParams } from "@remix-run/react";
-import { anonymousPage, logIn, requireAnonymous } from "~/auth/auth.server";
+import { anonymousPage, logIn, submitSignedOutForm } from "~/auth/auth.server";
 import { Card } from "~/components/card";
 import { CurrentPasswordField, EmailField, FormError } from "~/components/fields";
 import { PasskeySignIn } from "~/components/passkey-sign-in";
 import { PostForm, usePostForm } from "~/components/post-form";
-import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta } from "~/messages";
 import { LoginSchema } from "~/validation";
@@ -17,13 +16,8 @@ export const headers = keepRetryAfter;
 export const loader = anonymousPage;
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  await requireAnonymous(request, context);
   // The form posts to /login/ without the query string, so `next` comes back for the retry.
-  const submission = await submitForm(request, context, {
-    schema: LoginSchema,
-    keep: ["email", "next"],
-    ipLimit: "refuse",
-  });
+  const submission = await submitSignedOutForm(request, context, { schema: LoginSchema, keep: ["email", "next"] });
   if (!submission.ok) return submission.reply;
   const login = await logIn(request, context, submission.data);
   if (login.ok) throw login.response;

@@ -4,11 +4,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/cloudflare";
 import { useActionData } from "@remix-run/react";
 import * as z from "zod/v4-mini";
-import { requireAnonymous } from "~/auth/auth.server";
+import { requireAnonymous, submitSignedOutForm } from "~/auth/auth.server";
 import { Card } from "~/components/card";
 import { CodeField, Field, FormError } from "~/components/fields";
 import { PostForm, usePostForm } from "~/components/post-form";
-import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta, serverMessages } from "~/messages";
 import { finishSecondStep, hasPendingSignIn, toLoginPage } from "~/two-factor/sign-in.server";
@@ -29,9 +28,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  await requireAnonymous(request, context);
   // One-time codes: nothing typed comes back.
-  const submission = await submitForm(request, context, { schema: SecondStepForm, ipLimit: "refuse" });
+  const submission = await submitSignedOutForm(request, context, { schema: SecondStepForm });
   if (!submission.ok) return submission.reply;
   const { code, recovery_code } = submission.data;
   const field = code === undefined && recovery_code !== undefined ? "recovery_code" : "code";

@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/cloudflare";
 import { useActionData } from "@remix-run/react";
-import { anonymousPage, redirectWithFlash, registerUser, requireAnonymous } from "~/auth/auth.server";
+import { anonymousPage, redirectWithFlash, registerUser, submitSignedOutForm } from "~/auth/auth.server";
 import { Card } from "~/components/card";
 import { EmailField, NameFields, NewPasswordFields } from "~/components/fields";
 import { PostForm, usePostForm } from "~/components/post-form";
-import { submitForm } from "~/http/form-action.server";
 import { keepRetryAfter } from "~/http/rate-limit.server";
 import { messages, pageMeta } from "~/messages";
 import { HONEYPOT_FIELD, RegisterSchema } from "~/validation";
@@ -16,11 +15,9 @@ export const headers = keepRetryAfter;
 export const loader = anonymousPage;
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  await requireAnonymous(request, context);
-  const submission = await submitForm(request, context, {
+  const submission = await submitSignedOutForm(request, context, {
     schema: RegisterSchema,
     keep: ["email", "first_name", "last_name"],
-    ipLimit: "refuse",
     newPassword: (form) => ({ password: form.password, email: form.email }),
   });
   if (!submission.ok) return submission.reply;
