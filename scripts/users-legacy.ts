@@ -3,50 +3,46 @@
 // last logged in; with --expire-older-than, makes those hashes unusable for users who have not
 // logged in for DAYS days (on either site) and were imported at least DAYS days ago. They can still
 // set a password through "Forgot your password?".
-import { createInterface } from "node:readline";
 import { UNUSABLE_PASSWORD_HASH } from "~/passwords/stored-hash.server";
+import { ageBands, confirm, DAY_MS, type Fail, failWith, parseArgs } from "./lib/cli";
 import { credentialChangeSql } from "./lib/credential-change";
 import { query, queryEach, type Target, where } from "./lib/d1";
 
 const USAGE = "usage: npm run users:legacy -- [--remote] [--expire-older-than DAYS] [--yes]";
-const DAY_MS = 24 * 60 * 60 * 1000;
 const USERS_PER_CALL = 50;
 
-function fail(message: string, status = 1): never {
-  console.error(`users:legacy: ${message}`);
-  process.exit(status);
-  // @cloudflare/workers-types declares `process` as any, so TypeScript cannot see that exit() never returns.
-  throw new Error("unreachable");
-}
-
-const args: string[] = process.argv.slice(2);
-const target: Target = { remote: args.includes("--remote") };
-const expireAt = args.indexOf("--expire-older-than");
-const daysText = expireAt >= 0 ? args[expireAt + 1] : undefined;
-const known = new Set(["--remote", "--yes", "--expire-older-than", ...(daysText ? [daysText] : [])]);
-const stray = args.find((arg) => !known.has(arg));
-if (stray !== undefined || (expireAt >= 0 && !/^\d{1,5}$/.test(daysText ?? ""))) fail(USAGE, 2);
+const fail: Fail = failWith("users:legacy");
+const options = parseArgs(
+  process.argv.slice(2),
+  { flags: ["--remote", "--yes"], days: ["--expire-older-than"] },
+  USAGE,
+  fail,
+);
+const target: Target = { remote: options.flags.has("--remote") };
 
 const now = Date.now();
 // Still on an imported hash: neither argon2id nor the unusable marker.
 const LEGACY = "password_hash NOT LIKE '$argon2id$%' AND substr(password_hash, 1, 1) <> '!'";
-const AGES: [label: string, days: number][] = [
-  ["within 30 days", 30],
-  ["30 to 90 days ago", 90],
-  ["90 to 365 days ago", 365],
-];
-const ageCase = [
-  "CASE WHEN last_login_at IS NULL THEN 'never'",
-  ...AGES.map(([label, days]) => `WHEN last_login_at >= ${now - days * DAY_MS} THEN '${label}'`),
-  "ELSE 'over a year ago' END",
-].join(" ");
+const ages = ageBands(
+  {
+    column: "last_login_at",
+    bands: [
+      ["within 30 days", 30],
+      ["30 to 90 days ago", 90],
+      ["90 to 365 days ago", 365],
+    ],
+    older: "over a year ago",
+    never: "never",
+  },
+  now,
+);
 
 let rows: { kind: string; age: string; n: number }[];
 try {
   rows = query(
     target,
     `SELECT CASE WHEN password_hash LIKE '$argon2id$%' THEN 'argon2id' WHEN substr(password_hash, 1, 1) = '!' THEN 'unusable' ` +
-      `ELSE substr(password_hash, 1, instr(password_hash, '$') - 1) END AS kind, ${ageCase} AS age, count(*) AS n ` +
+      `ELSE substr(password_hash, 1, instr(password_hash, '$') - 1) END AS kind, ${ages.sql} AS age, count(*) AS n ` +
       "FROM users GROUP BY kind, age ORDER BY kind, age",
   );
 } catch (error) {
@@ -65,12 +61,13 @@ for (const format of formats) {
   console.log(`    ${format}: ${total((row) => legacy.includes(row) && (row.kind || "unknown") === format)}`);
 }
 if (legacy.length > 0) console.log("  by last login (Flask-site hashes):");
-for (const age of [...AGES.map(([label]) => label), "over a year ago", "never"]) {
+for (const age of ages.labels) {
   const n = total((row) => legacy.includes(row) && row.age === age);
   if (n > 0) console.log(`    ${age}: ${n}`);
 }
 
-if (expireAt >= 0) await expire(Number(daysText));
+const expireDays = options.days.get("--expire-older-than");
+if (expireDays !== undefined) await expire(expireDays);
 
 /**
  * Makes the old hashes unusable through the app's own credential change (scripts/lib/credential-change.ts),
@@ -94,7 +91,7 @@ async function expire(days: number) {
     `\n${candidates.length} users imported over ${days} days ago with no login for ${days} days would lose their old password ` +
       `(they can set a new one through "Forgot your password?").`,
   );
-  if (!args.includes("--yes") && !(await confirm("Expire them? Type yes to go on: ")))
+  if (!options.flags.has("--yes") && !(await confirm("Expire them? Type yes to go on: ")))
     fail("not confirmed; nothing changed");
   let expired = 0;
   for (let start = 0; start < candidates.length; start += USERS_PER_CALL) {
@@ -118,15 +115,4 @@ async function expire(days: number) {
     }
   }
   console.log(`Expired ${expired} old hashes in ${where(target)}; their sessions and reset links are void.`);
-}
-
-function confirm(prompt: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    rl.question(prompt, (answer) => {
-      rl.close();
-      resolve(answer.trim().toLowerCase() === "yes");
-    });
-    rl.on("close", () => resolve(false));
-  });
 }

@@ -4,7 +4,7 @@
 // Flask user who still signs in is kept, confirmed or not), and --delete deletes exactly those
 // (their sessions, tokens and devices go with them), after a typed "yes" unless --yes. The list
 // shows ids and dates, never addresses: its output may end up in a CI log.
-import { confirm, DAY_MS, type Fail, failWith, parseArgs } from "./lib/cli";
+import { ageBands, confirm, DAY_MS, type Fail, failWith, parseArgs } from "./lib/cli";
 import { query, type Target, where } from "./lib/d1";
 
 const USAGE = "usage: npm run users:unconfirmed -- [--remote] [--older-than DAYS] [--delete [--yes]]";
@@ -23,22 +23,24 @@ if (deleting && olderThan === undefined)
 
 const now = Date.now();
 const UNCONFIRMED = "email_confirmed_at IS NULL";
-const AGES: [label: string, days: number][] = [
-  ["under a day old", 1],
-  ["1 to 7 days old", 7],
-  ["7 to 30 days old", 30],
-  ["30 to 365 days old", 365],
-];
-const ageCase = [
-  "CASE",
-  ...AGES.map(([label, days]) => `WHEN created_at >= ${now - days * DAY_MS} THEN '${label}'`),
-  "ELSE 'over a year old' END",
-].join(" ");
+const ages = ageBands(
+  {
+    column: "created_at",
+    bands: [
+      ["under a day old", 1],
+      ["1 to 7 days old", 7],
+      ["7 to 30 days old", 30],
+      ["30 to 365 days old", 365],
+    ],
+    older: "over a year old",
+  },
+  now,
+);
 
 let rows: { age: string; n: number }[];
 let confirmed: number;
 try {
-  rows = query(target, `SELECT ${ageCase} AS age, count(*) AS n FROM users WHERE ${UNCONFIRMED} GROUP BY age`);
+  rows = query(target, `SELECT ${ages.sql} AS age, count(*) AS n FROM users WHERE ${UNCONFIRMED} GROUP BY age`);
   confirmed = query<{ n: number }>(target, `SELECT count(*) AS n FROM users WHERE NOT (${UNCONFIRMED})`)[0]?.n ?? 0;
 } catch (error) {
   fail((error as Error).message);
@@ -47,7 +49,7 @@ const unconfirmed = rows.reduce((sum, row) => sum + row.n, 0);
 console.log(`Users in ${where(target)}: ${unconfirmed + confirmed}`);
 console.log(`  address confirmed:      ${confirmed}`);
 console.log(`  address not confirmed:  ${unconfirmed}`);
-for (const age of [...AGES.map(([label]) => label), "over a year old"]) {
+for (const age of ages.labels) {
   const n = rows.find((row) => row.age === age)?.n ?? 0;
   if (n > 0) console.log(`    ${age}: ${n}`);
 }

@@ -1,5 +1,5 @@
 // What the operator commands share: failing with a message and a status, reading their few options,
-// and the typed "yes" before anything is deleted or changed.
+// counting accounts by age, and the typed "yes" before anything is deleted or changed.
 import { createInterface } from "node:readline";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -36,6 +36,22 @@ export function parseArgs(
     else fail(usage, 2);
   }
   return options;
+}
+
+type AgeBands = { column: string; bands: [label: string, days: number][]; older: string; never?: string };
+
+/**
+ * Ages for a report: an SQL CASE naming the band a row's `column` (epoch ms) falls in, each band
+ * reaching so many days back from `now`, then `older` (and `never` where the column is NULL); and
+ * the labels in order, for printing the counts.
+ */
+export function ageBands({ column, bands, older, never }: AgeBands, now: number): { sql: string; labels: string[] } {
+  const sql = [
+    never ? `CASE WHEN ${column} IS NULL THEN '${never}'` : "CASE",
+    ...bands.map(([label, days]) => `WHEN ${column} >= ${now - days * DAY_MS} THEN '${label}'`),
+    `ELSE '${older}' END`,
+  ].join(" ");
+  return { sql, labels: [...bands.map(([label]) => label), older, ...(never ? [never] : [])] };
 }
 
 /** Asks on the terminal; true only for a typed "yes" (a closed stdin is a no). */
