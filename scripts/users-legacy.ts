@@ -23,19 +23,8 @@ const target: Target = { remote: options.flags.has("--remote") };
 const now = Date.now();
 // Still on an imported hash: neither argon2id nor the unusable marker.
 const LEGACY = "password_hash NOT LIKE '$argon2id$%' AND substr(password_hash, 1, 1) <> '!'";
-const ages = ageBands(
-  {
-    column: "last_login_at",
-    bands: [
-      ["within 30 days", 30],
-      ["30 to 90 days ago", 90],
-      ["90 to 365 days ago", 365],
-    ],
-    older: "over a year ago",
-    never: "never",
-  },
-  now,
-);
+const LOGIN_AGES = { "within 30 days": 30, "30 to 90 days ago": 90, "90 to 365 days ago": 365 };
+const ages = ageBands("last_login_at", LOGIN_AGES, "over a year ago", now, "never");
 
 let rows: { kind: string; age: string; n: number }[];
 try {

@@ -23,19 +23,8 @@ if (deleting && olderThan === undefined)
 
 const now = Date.now();
 const UNCONFIRMED = "email_confirmed_at IS NULL";
-const ages = ageBands(
-  {
-    column: "created_at",
-    bands: [
-      ["under a day old", 1],
-      ["1 to 7 days old", 7],
-      ["7 to 30 days old", 30],
-      ["30 to 365 days old", 365],
-    ],
-    older: "over a year old",
-  },
-  now,
-);
+const ACCOUNT_AGES = { "under a day old": 1, "1 to 7 days old": 7, "7 to 30 days old": 30, "30 to 365 days old": 365 };
+const ages = ageBands("created_at", ACCOUNT_AGES, "over a year old", now);
 
 let rows: { age: string; n: number }[];
 let confirmed: number;

@@ -38,20 +38,24 @@ export function parseArgs(
   return options;
 }
 
-type AgeBands = { column: string; bands: [label: string, days: number][]; older: string; never?: string };
-
 /**
  * Ages for a report: an SQL CASE naming the band a row's `column` (epoch ms) falls in, each band
  * reaching so many days back from `now`, then `older` (and `never` where the column is NULL); and
  * the labels in order, for printing the counts.
  */
-export function ageBands({ column, bands, older, never }: AgeBands, now: number): { sql: string; labels: string[] } {
+export function ageBands(
+  column: string,
+  bands: Record<string, number>,
+  older: string,
+  now: number,
+  never?: string,
+): { sql: string; labels: string[] } {
   const sql = [
     never ? `CASE WHEN ${column} IS NULL THEN '${never}'` : "CASE",
-    ...bands.map(([label, days]) => `WHEN ${column} >= ${now - days * DAY_MS} THEN '${label}'`),
+    ...Object.entries(bands).map(([label, days]) => `WHEN ${column} >= ${now - days * DAY_MS} THEN '${label}'`),
     `ELSE '${older}' END`,
   ].join(" ");
-  return { sql, labels: [...bands.map(([label]) => label), older, ...(never ? [never] : [])] };
+  return { sql, labels: [...Object.keys(bands), older, ...(never ? [never] : [])] };
 }
 
 /** Asks on the terminal; true only for a typed "yes" (a closed stdin is a no). */

@@ -97,3 +97,8 @@ export function isSlashedForm(url: string): boolean {
   const last = path.slice(path.lastIndexOf("/") + 1);
   return last === "" || last.includes(".");
 }
+
+/** The error messages a form shows, under its fields and above it (without the icon's "!"). */
+export async function errorsOf(html: string): Promise<string[]> {
+  return (await select(html, ".field-error, .form-error")).map((error) => error.text.replace(/^!/, ""));
+}

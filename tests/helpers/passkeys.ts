@@ -2,8 +2,11 @@
 // authenticator answer as the browser would, post the credential with the page's CSRF token.
 import { type Ceremony, SoftwareAuthenticator } from "./authenticator";
 import { type Fields, ORIGIN, TestBrowser } from "./browser";
+import { countedPost } from "./round-trips";
 
 export const RP_ID = "localhost";
+
+export type AssertionChange = Partial<Parameters<SoftwareAuthenticator["assert"]>[0]>;
 
 export type JsonAnswer = { status: number; body: Record<string, unknown> };
 
@@ -45,4 +48,27 @@ export async function addPasskeyThroughPage(
     ...change,
   });
   return postForJson(browser, "/account/passkeys/new/", { credential: JSON.stringify(credential) });
+}
+
+/** The authenticator's answer to this site's `challenge` (tampered with by `change`), as the JSON the page posts. */
+export async function assertionFor(
+  authenticator: SoftwareAuthenticator,
+  challenge: unknown,
+  change: AssertionChange = {},
+): Promise<string> {
+  return JSON.stringify(
+    await authenticator.assert({ challenge: String(challenge), origin: ORIGIN, rpId: RP_ID, ...change }),
+  );
+}
+
+/** A sign-in or confirmation as the page's script runs it, with both POSTs' D1 round trips counted. */
+export async function countedCeremony(
+  browser: TestBrowser,
+  authenticator: SoftwareAuthenticator,
+  paths: { options: string; answer: string },
+  fields: Fields = {},
+) {
+  const options = await countedPost(browser, paths.options);
+  const credential = await assertionFor(authenticator, JSON.parse(options.text).challenge);
+  return { options, answer: await countedPost(browser, paths.answer, { credential, ...fields }) };
 }

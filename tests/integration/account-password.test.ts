@@ -12,7 +12,7 @@ import {
 } from "../helpers/browser";
 import { readSessionCookie, SESSION_COOKIE, sessionSetCookie, sha256HexIndependent } from "../helpers/cookies";
 import { sessionById, sessionsOf, userByEmail } from "../helpers/db";
-import { select } from "../helpers/html";
+import { errorsOf, select } from "../helpers/html";
 import { mailTo } from "../helpers/mailbox";
 
 const NEW_PASSWORD = "a brand new passphrase";
@@ -36,10 +36,6 @@ async function canLogIn(email: string, password: string): Promise<boolean> {
   const browser = new TestBrowser();
   await browser.get("/login/");
   return (await browser.post("/login/", { email, password })).response.status === 303;
-}
-
-async function errorsOf(html: string): Promise<string[]> {
-  return (await select(html, ".field-error, .form-error")).map((error) => error.text.replace(/^!/, ""));
 }
 
 describe("GET /account/password/", () => {

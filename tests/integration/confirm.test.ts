@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { afterConfirmation, requireConfirmedUser } from "~/auth/confirm.server";
 import { ORIGIN, registerThroughForm, signedInBrowser, type TestBrowser, textOf } from "../helpers/browser";
 import { userByEmail } from "../helpers/db";
-import { select } from "../helpers/html";
+import { errorsOf, select } from "../helpers/html";
 import { codeFor, turnOnInDatabase } from "../helpers/two-factor";
 
 const TEN_MINUTES = 10 * 60 * 1000;
@@ -37,10 +37,6 @@ async function confirmedAtOf(userId: number): Promise<number | null> {
     .bind(userId)
     .first<{ at: number | null }>();
   return row?.at ?? null;
-}
-
-async function errorsOf(html: string): Promise<string[]> {
-  return (await select(html, ".field-error, .form-error")).map((error) => error.text.replace(/^!/, ""));
 }
 
 afterEach(() => {

@@ -8,7 +8,7 @@ import { type Counter, countDatabase } from "../../harness/d1-round-trips";
 import { type Fields, newUser, registerThroughForm, TestBrowser, textOf } from "../helpers/browser";
 import { sessionSetCookie } from "../helpers/cookies";
 import { sessionsOf, tokensOf, userByEmail } from "../helpers/db";
-import { select } from "../helpers/html";
+import { errorsOf, select } from "../helpers/html";
 import { mailTo, newestResetLink } from "../helpers/mailbox";
 import { codeFor, turnOnInDatabase, turnOnThroughPage, wrongCodeFor } from "../helpers/two-factor";
 
@@ -51,8 +51,11 @@ async function passwordStep(email: string, extra: Fields = {}, query = "") {
   return browser;
 }
 
-async function errorsOf(html: string): Promise<string[]> {
-  return (await select(html, ".field-error, .form-error")).map((error) => error.text.replace(/^!/, ""));
+/** The second step refused for good: 303 to /login/ to start again, and no session opened. */
+async function expectBackToLogin(response: Response, email: string) {
+  expect(response.status).toBe(303);
+  expect(response.headers.get("Location")).toBe("/login/");
+  expect(await sessionsOf(email)).toEqual([]);
 }
 
 async function loginCount(email: string): Promise<number> {
@@ -112,8 +115,7 @@ describe("GET /login/two-factor/", () => {
     await passwordStep(email);
     const other = new TestBrowser();
     const { response } = await other.get("/login/two-factor/");
-    expect(response.status).toBe(303);
-    expect(response.headers.get("Location")).toBe("/login/");
+    await expectBackToLogin(response, email);
   });
 });
 
@@ -247,9 +249,7 @@ describe("the pending sign-in's limits", () => {
     vi.setSystemTime(Date.now() + 5 * 60 * 1000 + 1_000);
     expect((await browser.get("/login/two-factor/")).response.headers.get("Location")).toBe("/login/");
     const { response } = await browser.post("/login/two-factor/", { code: codeFor(secret) });
-    expect(response.status).toBe(303);
-    expect(response.headers.get("Location")).toBe("/login/");
-    expect(await sessionsOf(email)).toEqual([]);
+    await expectBackToLogin(response, email);
   });
 
   it("belongs to the browser that typed the password: another browser's right code gets 303 to /login/", async () => {
@@ -258,9 +258,7 @@ describe("the pending sign-in's limits", () => {
     const other = new TestBrowser();
     await other.get("/login/");
     const { response } = await other.post("/login/two-factor/", { code: codeFor(secret) });
-    expect(response.status).toBe(303);
-    expect(response.headers.get("Location")).toBe("/login/");
-    expect(await sessionsOf(email)).toEqual([]);
+    await expectBackToLogin(response, email);
   });
 
   it("a credential change (here a password reset) voids it", async () => {
@@ -268,8 +266,7 @@ describe("the pending sign-in's limits", () => {
     const browser = await passwordStep(email);
     await resetPassword(email, "a brand new passphrase");
     const { response } = await browser.post("/login/two-factor/", { code: codeFor(secret) });
-    expect(response.headers.get("Location")).toBe("/login/");
-    expect(await sessionsOf(email)).toEqual([]);
+    await expectBackToLogin(response, email);
   });
 
   it("without a CSRF token: 403, the pending sign-in untouched", async () => {

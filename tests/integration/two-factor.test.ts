@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { newUser, registerThroughForm, signedInBrowser, TestBrowser, textOf } from "../helpers/browser";
-import { select } from "../helpers/html";
+import { errorsOf, select } from "../helpers/html";
 import { mailTo } from "../helpers/mailbox";
 import {
   codeFor,
@@ -46,10 +46,6 @@ async function signedIn() {
   expect(response.status).toBe(303);
   const other = (await signedInBrowser(user)).browser;
   return { user, email, browser, other };
-}
-
-async function errorsOf(html: string): Promise<string[]> {
-  return (await select(html, ".field-error, .form-error")).map((error) => error.text.replace(/^!/, ""));
 }
 
 afterEach(() => {

@@ -6,10 +6,16 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SoftwareAuthenticator } from "../../helpers/authenticator";
-import { newUser, ORIGIN, registerThroughForm, type TestBrowser } from "../../helpers/browser";
+import { newUser, registerThroughForm, type TestBrowser } from "../../helpers/browser";
 import { userByEmail } from "../../helpers/db";
-import { addPasskeyThroughPage, postForJson, RP_ID, signedInMailingBrowser } from "../../helpers/passkeys";
-import { countedPost } from "../../helpers/round-trips";
+import {
+  type AssertionChange,
+  addPasskeyThroughPage,
+  assertionFor,
+  countedCeremony,
+  postForJson,
+  signedInMailingBrowser,
+} from "../../helpers/passkeys";
 
 const NOT_REGISTERED = "That passkey is not registered here.";
 const REFUSED = "That passkey could not be verified. Try again.";
@@ -40,17 +46,11 @@ async function confirmedAt(userId: number): Promise<number> {
 async function confirmWithPasskey(
   browser: TestBrowser,
   authenticator: SoftwareAuthenticator,
-  change: Partial<Parameters<SoftwareAuthenticator["assert"]>[0]> = {},
+  change: AssertionChange = {},
   fields: Record<string, string> = { next: "/account/passkeys/" },
 ) {
   const options = await postForJson(browser, "/account/confirm/passkey/options/");
-  const assertion = await authenticator.assert({
-    challenge: String(options.body.challenge),
-    origin: ORIGIN,
-    rpId: RP_ID,
-    ...change,
-  });
-  const credential = JSON.stringify(assertion);
+  const credential = await assertionFor(authenticator, options.body.challenge, change);
   return { credential, answer: await postForJson(browser, "/account/confirm/passkey/", { credential, ...fields }) };
 }
 
@@ -139,18 +139,14 @@ describe("confirming with a passkey", () => {
     const signInChallenge = await postForJson(browser, "/login/passkey/options/");
     const othersChallenge = await postForJson(other.browser, "/account/confirm/passkey/options/");
     for (const options of [signInChallenge, othersChallenge]) {
-      const credential = JSON.stringify(
-        await authenticator.assert({ challenge: String(options.body.challenge), origin: ORIGIN, rpId: RP_ID }),
-      );
+      const credential = await assertionFor(authenticator, options.body.challenge);
       const answer = await postForJson(browser, "/account/confirm/passkey/", { credential, next: "/account/" });
       expect(answer).toEqual({ status: 400, body: { error: USED_OR_EXPIRED } });
     }
     expect(await confirmedAt(userId)).toBe(0);
     // And a confirmation's challenge signs nobody in.
     const confirmChallenge = await postForJson(browser, "/account/confirm/passkey/options/");
-    const credential = JSON.stringify(
-      await authenticator.assert({ challenge: String(confirmChallenge.body.challenge), origin: ORIGIN, rpId: RP_ID }),
-    );
+    const credential = await assertionFor(authenticator, confirmChallenge.body.challenge);
     expect(await postForJson(browser, "/login/passkey/", { credential })).toEqual({
       status: 400,
       body: { error: USED_OR_EXPIRED },
@@ -174,17 +170,13 @@ describe("confirming with a passkey", () => {
 describe("D1 round trips of a confirmation with a passkey", () => {
   it("options: 2 (the session; the challenge stored with the user's passkeys read); confirmation: 5 (the session, challenge + passkey, throttle, counter, the confirmation's batch)", async () => {
     const { browser, authenticator } = await lapsedUserWithPasskey();
-    const options = await countedPost(browser, "/account/confirm/passkey/options/");
+    const { options, answer: confirmed } = await countedCeremony(
+      browser,
+      authenticator,
+      { options: "/account/confirm/passkey/options/", answer: "/account/confirm/passkey/" },
+      { next: "/account/" },
+    );
     expect(options).toMatchObject({ status: 200, roundTrips: 2 });
-    const credential = await authenticator.assert({
-      challenge: String(JSON.parse(options.text).challenge),
-      origin: ORIGIN,
-      rpId: RP_ID,
-    });
-    const confirmed = await countedPost(browser, "/account/confirm/passkey/", {
-      credential: JSON.stringify(credential),
-      next: "/account/",
-    });
     expect(confirmed).toMatchObject({ status: 200, roundTrips: 5 });
     expect(JSON.parse(confirmed.text)).toEqual({ redirect: "/account/" });
   });

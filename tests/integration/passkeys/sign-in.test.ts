@@ -11,8 +11,15 @@ import { type Ceremony, SoftwareAuthenticator } from "../../helpers/authenticato
 import { newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
 import { SESSION_COOKIE } from "../../helpers/cookies";
 import { userByEmail } from "../../helpers/db";
-import { addPasskeyThroughPage, postForJson, RP_ID, signedInMailingBrowser } from "../../helpers/passkeys";
-import { countedPost } from "../../helpers/round-trips";
+import {
+  type AssertionChange,
+  addPasskeyThroughPage,
+  assertionFor,
+  countedCeremony,
+  postForJson,
+  RP_ID,
+  signedInMailingBrowser,
+} from "../../helpers/passkeys";
 import { turnOnInDatabase } from "../../helpers/two-factor";
 
 const NOT_REGISTERED = "That passkey is not registered here.";
@@ -34,12 +41,11 @@ async function userWithPasskey(authenticator = new SoftwareAuthenticator()) {
 async function passkeySignIn(
   browser: TestBrowser,
   authenticator: SoftwareAuthenticator,
-  change: Partial<Parameters<SoftwareAuthenticator["assert"]>[0]> = {},
+  change: AssertionChange = {},
   fields: Record<string, string> = {},
 ) {
   const options = await postForJson(browser, "/login/passkey/options/");
-  const ceremony: Ceremony = { challenge: String(options.body.challenge), origin: ORIGIN, rpId: RP_ID };
-  const credential = JSON.stringify(await authenticator.assert({ ...ceremony, ...change }));
+  const credential = await assertionFor(authenticator, options.body.challenge, change);
   return { credential, answer: await postForJson(browser, "/login/passkey/", { credential, ...fields }) };
 }
 
@@ -109,14 +115,14 @@ describe("signing in with a passkey", () => {
     const { authenticator, browser } = await userWithPasskey();
     const sixMinutesAgo = new Date(Date.now() - 6 * 60 * 1000);
     const options = await authenticationOptions(getDbOutsideRequest(env), relyingParty(env), sixMinutesAgo);
-    const credential = await authenticator.assert({ challenge: options.challenge, origin: ORIGIN, rpId: RP_ID });
-    expect(await postForJson(browser, "/login/passkey/", { credential: JSON.stringify(credential) })).toEqual({
+    const credential = await assertionFor(authenticator, options.challenge);
+    expect(await postForJson(browser, "/login/passkey/", { credential })).toEqual({
       status: 400,
       body: { error: USED_OR_EXPIRED },
     });
   });
 
-  const refusals: [string, Partial<Parameters<SoftwareAuthenticator["assert"]>[0]>][] = [
+  const refusals: [string, AssertionChange][] = [
     ["made on another origin (a phishing page)", { origin: "https://localhost.evil.example" }],
     ["for another rp id", { rpId: "evil.example" }],
     ["without user verification", { userVerified: false }],
@@ -176,14 +182,11 @@ describe("signing in with a passkey", () => {
 describe("D1 round trips of a passkey sign-in", () => {
   it("options: 1 (the challenge stored, expired ones swept); sign-in: 4 (challenge spent + passkey read, throttle count, counter, completeSignIn's batch)", async () => {
     const { authenticator, browser } = await userWithPasskey();
-    const options = await countedPost(browser, "/login/passkey/options/");
-    expect(options).toMatchObject({ status: 200, roundTrips: 1 });
-    const credential = await authenticator.assert({
-      challenge: String(JSON.parse(options.text).challenge),
-      origin: ORIGIN,
-      rpId: RP_ID,
+    const { options, answer: signIn } = await countedCeremony(browser, authenticator, {
+      options: "/login/passkey/options/",
+      answer: "/login/passkey/",
     });
-    const signIn = await countedPost(browser, "/login/passkey/", { credential: JSON.stringify(credential) });
+    expect(options).toMatchObject({ status: 200, roundTrips: 1 });
     expect(signIn).toMatchObject({ status: 200, roundTrips: 4 });
     expect(JSON.parse(signIn.text)).toEqual({ redirect: "/dash/" });
   });
