@@ -65,7 +65,10 @@ export function messageOf(caught: unknown, failed: string): string {
   return caught instanceof Error && caught.message ? caught.message : failed;
 }
 
-/** navigator.credentials.create() with the server's options; the credential as JSON for the server. */
+/**
+ * navigator.credentials.create() with the server's options; the credential as JSON for the server.
+ * @public (called through usePasskeyCeremony's `webauthn`, which knip cannot follow)
+ */
 export async function createPasskey(options: Json): Promise<string> {
   const user = options.user as { id: string; name: string; displayName: string };
   const publicKey = { ...withBytes(options, "excludeCredentials"), user: { ...user, id: toBytes(user.id) } };
