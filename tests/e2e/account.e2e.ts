@@ -12,7 +12,7 @@ import {
   logIn,
   mainButton,
   type NewUser,
-  newUser,
+  registeredUser,
   registerOverHttp,
   visit,
   waitForHydration,
@@ -49,8 +49,7 @@ const devices = (page: Page) => page.locator("ul.devices > li");
 
 describe.each(JS_MODES)("account journeys ($label)", ({ js }) => {
   it("two devices in the list; change the password: the other device is signed out, this one stays in", async () => {
-    const user = newUser("acct-pw");
-    await registerOverHttp(user);
+    const user = await registeredUser("acct-pw");
     const laptop = await device(js, user);
     const phone = await device(js, user);
     const errors = watchConsole(laptop);
@@ -78,8 +77,7 @@ describe.each(JS_MODES)("account journeys ($label)", ({ js }) => {
   });
 
   it("sign out another device from the list; rename yourself and see it in the header", async () => {
-    const user = newUser("acct-dev");
-    await registerOverHttp(user);
+    const user = await registeredUser("acct-dev");
     const laptop = await device(js, user);
     const phone = await device(js, user);
 
@@ -99,8 +97,7 @@ describe.each(JS_MODES)("account journeys ($label)", ({ js }) => {
   });
 
   it("delete the account: signed out on /, the old password no longer works, the address registers again", async () => {
-    const user = newUser("acct-del");
-    await registerOverHttp(user);
+    const user = await registeredUser("acct-del");
     const laptop = await device(js, user);
     await openAccount(laptop);
     await laptop.getByRole("link", { name: "Delete account", exact: true }).click();

@@ -12,7 +12,7 @@ import {
   logIn,
   newUser,
   register,
-  registerOverHttp,
+  registeredUser,
   visit,
 } from "./support";
 
@@ -67,10 +67,9 @@ async function measure(page: Page, path: string): Promise<Measured> {
 
 describe("client JavaScript budget", () => {
   it("reports each page's JS and keeps the login page within 90 KiB gzipped", async () => {
-    const user = newUser("budget");
+    const user = await registeredUser("budget");
     const setup = await chromium.context(true);
     const setupPage = await setup.newPage();
-    await registerOverHttp(user);
     await visit(setupPage, "/login/");
     await logIn(setupPage, user);
     const signedIn = await setup.storageState();

@@ -22,7 +22,7 @@ import {
   newUser,
   queryD1,
   register,
-  registerOverHttp,
+  registeredUser,
   runAxe,
   visit,
   waitForHydration,
@@ -97,8 +97,7 @@ describe.each(JS_MODES)("email addresses ($label)", ({ js }) => {
   });
 
   it('"Send the link again": its flash, a new link that works, the older one void', async () => {
-    const user = newUser(`resend-${js ? "on" : "off"}`);
-    await registerOverHttp(user);
+    const user = await registeredUser(`resend-${js ? "on" : "off"}`);
     const first = await waitForLink(user.email, ADDRESS_LINK);
     const page = await chromium.page(js);
     await visit(page, "/login/");
@@ -115,9 +114,8 @@ describe.each(JS_MODES)("email addresses ($label)", ({ js }) => {
   });
 
   it("change the address: confirm it's you → the link goes to the new address → opened → changed; the old address is told", async () => {
-    const user = newUser(`change-${js ? "on" : "off"}`);
+    const user = await registeredUser(`change-${js ? "on" : "off"}`);
     const next = newUser(`changed-${js ? "on" : "off"}`).email;
-    await registerOverHttp(user);
     const page = await chromium.page(js);
     const errors = watchConsole(page);
     await visit(page, "/login/");
@@ -236,9 +234,8 @@ describe.each(JS_MODES)("the email address pages: axe and labels ($label)", ({ l
   it("every state: no serious or critical axe violations, every control visibly labelled", async () => {
     const context = js ? await chromium.context(true) : await chromium.contextWithoutAppScripts();
     const page = await context.newPage();
-    const user = newUser(`address-a11y-${js ? "on" : "off"}`);
+    const user = await registeredUser(`address-a11y-${js ? "on" : "off"}`);
     const next = newUser(`address-a11y-new-${js ? "on" : "off"}`).email;
-    await registerOverHttp(user);
     await visit(page, "/login/");
     const problems: string[] = [];
     for (const { state, step } of statesFor(user, next)) {

@@ -18,7 +18,7 @@ import {
   newUser,
   queryD1,
   register,
-  registerOverHttp,
+  registeredUser,
   visit,
   waitForHydration,
   watchConsole,
@@ -153,8 +153,7 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
   it("follows `next`: /dash/ signed out, log in, land on /dash/", async () => {
     const page = await chromium.page(js);
     const errors = watchConsole(page);
-    const user = newUser("next");
-    await registerOverHttp(user);
+    const user = await registeredUser("next");
 
     // From the home page's link: with JS on, the guard's redirect arrives through a data request.
     await visit(page, "/");
@@ -172,8 +171,7 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
   });
 
   it("remember me: a ticked login survives a browser restart, an unticked one does not", async () => {
-    const user = newUser("remember");
-    await registerOverHttp(user);
+    const user = await registeredUser("remember");
 
     const ticked = await chromium.context(js);
     const tickedPage = await ticked.newPage();

@@ -10,8 +10,7 @@ import {
   headerButton,
   headerLink,
   logIn,
-  newUser,
-  registerOverHttp,
+  registeredUser,
   visit,
   waitForHydration,
   watchConsole,
@@ -50,8 +49,7 @@ describe("client-side navigation (JS on)", () => {
   it("moves between every page by links and history without reloads, loops or console errors", async () => {
     const page = await chromium.page(true);
     const errors = watchConsole(page);
-    const user = newUser("nav");
-    await registerOverHttp(user);
+    const user = await registeredUser("nav");
 
     await visit(page, "/");
     const requests = watchRequests(page);

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, inject, it } from "vitest";
 import { freePort } from "../../harness/ports";
 import { waitForHtmlPart } from "./mail";
-import { baseURL, newUser, postFormOverHttp, queryD1, registerOverHttp } from "./support";
+import { baseURL, postFormOverHttp, queryD1, registeredUser } from "./support";
 
 const PASSWORD_CHANGED = "Your password was changed";
 
@@ -29,8 +29,7 @@ async function loginStatus(email: string, password: string): Promise<number> {
 
 describe("npm run user:password", () => {
   it("sets a new password (hashed in Node) that the worker accepts, and the old one stops working", async () => {
-    const user = newUser("operator");
-    await registerOverHttp(user);
+    const user = await registeredUser("operator");
     const replacement = "Operator-chosen pässword 2";
 
     const result = setPassword(user.email.toUpperCase(), replacement);
@@ -44,8 +43,7 @@ describe("npm run user:password", () => {
   });
 
   it('sends "Your password was changed" to the user, saying the site\'s operator made the change', async () => {
-    const user = newUser("operator-notice");
-    await registerOverHttp(user);
+    const user = await registeredUser("operator-notice");
 
     const result = setPassword(user.email, "Operator-chosen password 4");
     expect(result.status, result.stderr).toBe(0);
@@ -60,8 +58,7 @@ describe("npm run user:password", () => {
   });
 
   it("with no app to run the scheduled handler, the notice stays queued and npm start's per-minute run sends it", async () => {
-    const user = newUser("operator-later");
-    await registerOverHttp(user);
+    const user = await registeredUser("operator-later");
 
     const result = setPassword(user.email, "Operator-chosen password 5", String(await freePort()));
     expect(result.status, result.stderr).toBe(0);
@@ -75,8 +72,7 @@ describe("npm run user:password", () => {
   }, 90_000);
 
   it("ends the sessions, voids the reset links and clears the failure count, as a change in the app does", async () => {
-    const user = newUser("operator-change");
-    await registerOverHttp(user);
+    const user = await registeredUser("operator-change");
     const session = await postFormOverHttp("/login/", { email: user.email, password: user.password });
     const cookie = session.headers
       .getSetCookie()
@@ -108,8 +104,7 @@ describe("npm run user:password", () => {
 
   it("refuses an unknown email, a too-short password and a common one with the app's own messages, changing nothing", async () => {
     expect(setPassword("nobody-here@example.com", "long enough password").status).toBe(1);
-    const user = newUser("operator-short");
-    await registerOverHttp(user);
+    const user = await registeredUser("operator-short");
     const short = setPassword(user.email, "short");
     expect(short.status).toBe(1);
     expect(short.stderr).toContain("Password must be at least 8 characters");

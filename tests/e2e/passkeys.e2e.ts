@@ -14,9 +14,8 @@ import {
   flash,
   logIn,
   logOut,
-  newUser,
   queryD1,
-  registerOverHttp,
+  registeredUser,
   runAxe,
   settleColourScheme,
   shootAtEverySize,
@@ -43,8 +42,7 @@ async function lapseConfirmation(email: string) {
 
 describe("passkeys in Chromium with a virtual authenticator", () => {
   it("add, log out, sign in with the button and through autofill, remove, then the sign-in is refused", async () => {
-    const user = newUser("passkey");
-    await registerOverHttp(user);
+    const user = await registeredUser("passkey");
     const context = await chromium.context(true, onLocalhost);
     const { page, cdp, id } = await withAuthenticator(context);
     const errors = watchConsole(page);
@@ -117,8 +115,7 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
   });
 
   it("with JavaScript off: no passkey button on /login/, the note on /account/passkeys/, the password form works", async () => {
-    const user = newUser("passkey-nojs");
-    await registerOverHttp(user);
+    const user = await registeredUser("passkey-nojs");
     const page = await chromium.page(false, onLocalhost);
     await visit(page, "/login/");
     await expect(page.getByRole("button", { name: "Sign in with a passkey" }).count()).resolves.toBe(0);
@@ -130,8 +127,7 @@ describe("passkeys in Chromium with a virtual authenticator", () => {
   });
 
   it("axe finds nothing serious on the pages' states, every control is labelled; screenshots at 375 and 1280 px, light and dark", async () => {
-    const user = newUser("passkey-a11y");
-    await registerOverHttp(user);
+    const user = await registeredUser("passkey-a11y");
     const context = await chromium.context(true, onLocalhost);
     const { page } = await withAuthenticator(context);
     const problems: string[] = [];

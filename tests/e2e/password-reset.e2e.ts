@@ -19,9 +19,8 @@ import {
   logIn,
   mainButton,
   missingBasics,
-  newUser,
   postFormOverHttp,
-  registerOverHttp,
+  registeredUser,
   runAxe,
   settleColourScheme,
   visit,
@@ -46,8 +45,7 @@ async function askForLink(page: Page, email: string): Promise<void> {
 
 describe.each(JS_MODES)("forgot password ($label)", ({ js }) => {
   it("login page → forgot → email → reset → log in with the new password; old sessions signed out", async () => {
-    const user = newUser(`reset-${js ? "on" : "off"}`);
-    await registerOverHttp(user);
+    const user = await registeredUser(`reset-${js ? "on" : "off"}`);
     const old = await chromium.page(js);
     await visit(old, "/login/");
     await logIn(old, user);
@@ -84,8 +82,7 @@ describe.each(JS_MODES)("forgot password ($label)", ({ js }) => {
   });
 
   it("a new password the policy refuses: the error beside it, the link still usable", async () => {
-    const user = newUser(`reset-policy-${js ? "on" : "off"}`);
-    await registerOverHttp(user);
+    const user = await registeredUser(`reset-policy-${js ? "on" : "off"}`);
     const page = await chromium.page(js);
     await visit(page, "/forgot-password/");
     await askForLink(page, user.email);
@@ -155,8 +152,7 @@ describe.each(JS_MODES)("the reset pages: axe, labels, screenshots ($label)", ({
   it("every state: no serious or critical axe violations, every control visibly labelled; screenshots saved", async () => {
     const context = js ? await chromium.context(true) : await chromium.contextWithoutAppScripts();
     const page = await context.newPage();
-    const user = newUser(`reset-a11y-${js ? "on" : "off"}`);
-    await registerOverHttp(user);
+    const user = await registeredUser(`reset-a11y-${js ? "on" : "off"}`);
     const problems: string[] = [];
     for (const { state, step } of statesFor(user.email)) {
       await step(page);

@@ -233,6 +233,13 @@ export async function registerOverHttp(user: NewUser): Promise<void> {
   if (response.status !== 303) throw new Error(`registration over HTTP answered ${response.status}`);
 }
 
+/** A new user, registered over plain HTTP: how a test whose subject is not registration begins. */
+export async function registeredUser(tag?: string): Promise<NewUser> {
+  const user = newUser(tag);
+  await registerOverHttp(user);
+  return user;
+}
+
 export async function fillLogin(page: Page, user: Pick<NewUser, "email" | "password">, remember = false) {
   await field.email(page).fill(user.email);
   await field.password(page).fill(user.password);

@@ -4,7 +4,7 @@
 // most 5 of them get a real check ("Invalid email or password", 400), the rest 429. And the owner's
 // browser, which has signed in before (its `__device` cookie), still signs in while strangers hammer.
 import { describe, expect, it } from "vitest";
-import { baseURL, newUser, registerOverHttp } from "./support";
+import { baseURL, registeredUser } from "./support";
 
 const CLIENTS = 20;
 const MAX_CHECKS = 5;
@@ -64,8 +64,7 @@ async function strangers(count: number): Promise<Client[]> {
 
 describe("the per-account throttle against npm start", () => {
   it(`${CLIENTS} wrong passwords for one account sent at once: at most ${MAX_CHECKS} real checks, the rest 429`, async () => {
-    const user = newUser("throttle-race");
-    await registerOverHttp(user);
+    const user = await registeredUser("throttle-race");
     const clients = await strangers(CLIENTS);
     const answers = await Promise.all(
       clients.map((client) => client.post("/login/", { email: user.email, password: "a wrong password" })),
@@ -78,8 +77,7 @@ describe("the per-account throttle against npm start", () => {
   });
 
   it("the owner's browser, signed in there before, still signs in while strangers hammer the account", async () => {
-    const user = newUser("throttle-owner");
-    await registerOverHttp(user);
+    const user = await registeredUser("throttle-owner");
     const owner = new Client();
     await owner.open("/login/");
     expect((await owner.post("/login/", { email: user.email, password: user.password })).status).toBe(303);

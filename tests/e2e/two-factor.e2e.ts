@@ -21,9 +21,8 @@ import {
   logInWithRecoveryCode,
   logOut,
   mainButton,
-  newUser,
   passwordStep,
-  registerOverHttp,
+  registeredUser,
   runAxe,
   turnOnTwoFactor,
   visit,
@@ -49,8 +48,7 @@ async function expectAxeClean(page: Page, what: string) {
 
 describe.each(JS_MODES)("two-step verification ($label)", ({ js }) => {
   it("set up from the page, log out, sign in with a code, then with a recovery code", async () => {
-    const user = newUser(`2fa-${js ? "js" : "nojs"}`);
-    await registerOverHttp(user);
+    const user = await registeredUser(`2fa-${js ? "js" : "nojs"}`);
     const page = await newPage(js);
     const errors = watchConsole(page);
     await visit(page, "/login/");
@@ -96,8 +94,7 @@ describe("screenshots", () => {
   it.each(VIEWPORTS)(
     "the set-up page and the code page at $width px, light and dark, without sideways scrolling",
     async (viewport) => {
-      const user = newUser(`2fa-shot-${viewport.width}`);
-      await registerOverHttp(user);
+      const user = await registeredUser(`2fa-shot-${viewport.width}`);
       const page = await chromium.page(true, { viewport });
       const saved: string[] = [];
       async function capture(state: string) {
@@ -157,8 +154,7 @@ function userTwoFactor(...args: string[]) {
 
 describe("npm run user:two-factor -- EMAIL --off", () => {
   it("turns it off for a user who lost the app and the codes: their sessions end, the next login asks for no code", async () => {
-    const user = newUser("2fa-operator");
-    await registerOverHttp(user);
+    const user = await registeredUser("2fa-operator");
     const page = await newPage(false);
     await visit(page, "/login/");
     await logIn(page, user);
