@@ -380,7 +380,7 @@ export async function settleColourScheme(page: Page, colorScheme: "light" | "dar
 }
 
 /** How far the page scrolls sideways (0 when it fits its viewport). */
-export function horizontalOverflow(page: Page): Promise<number> {
+function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
@@ -389,31 +389,44 @@ export const VIEWPORTS = [
   { width: 375, height: 812 },
   { width: 1280, height: 800 },
 ] as const;
-export const SCHEMES = ["light", "dark"] as const;
+const SCHEMES = ["light", "dark"] as const;
+
+/** Screenshots saved, and what was wrong when each was taken. */
+type Shots = { saved: string[]; problems: string[] };
 
 /**
- * The page as it stands, at 375 and 1280 px wide, light and dark: a full-page screenshot of each
+ * The page as it stands at its viewport, light and dark: a full-page screenshot of each
  * (`<name>-<width>x<height>-<scheme>.png` in SCREENSHOT_DIR), and what is wrong at each (sideways
- * scroll, axe's contrast rule). Leaves the page light, at the laptop size.
+ * scroll, axe's contrast rule). Leaves the page light.
  */
-export async function shootAtEverySize(page: Page, name: string): Promise<{ saved: string[]; problems: string[] }> {
-  const saved: string[] = [];
-  const problems: string[] = [];
-  for (const viewport of VIEWPORTS) {
-    await page.setViewportSize(viewport);
-    for (const scheme of SCHEMES) {
-      await settleColourScheme(page, scheme);
-      const size = `${viewport.width}x${viewport.height}-${scheme}`;
-      if ((await horizontalOverflow(page)) > 0) problems.push(`${name}: scrolls sideways at ${size}`);
-      for (const v of (await runAxe(page, ["color-contrast"])).violations)
-        problems.push(`${name}, ${size}: ${v.id} at ${v.targets.join(", ")}`);
-      const path = join(SCREENSHOT_DIR, `${name}-${size}.png`);
-      await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
-      saved.push(path);
-    }
+export async function shootInBothSchemes(page: Page, name: string): Promise<Shots> {
+  const viewport = page.viewportSize();
+  if (!viewport) throw new Error("the page has no fixed viewport to name its screenshots by");
+  const shots: Shots = { saved: [], problems: [] };
+  for (const scheme of SCHEMES) {
+    await settleColourScheme(page, scheme);
+    const size = `${viewport.width}x${viewport.height}-${scheme}`;
+    if ((await horizontalOverflow(page)) > 0) shots.problems.push(`${name}: scrolls sideways at ${size}`);
+    for (const v of (await runAxe(page, ["color-contrast"])).violations)
+      shots.problems.push(`${name}, ${size}: ${v.id} at ${v.targets.join(", ")}`);
+    const path = join(SCREENSHOT_DIR, `${name}-${size}.png`);
+    await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
+    shots.saved.push(path);
   }
   await settleColourScheme(page, "light");
-  return { saved, problems };
+  return shots;
+}
+
+/** shootInBothSchemes at 375 and 1280 px wide. Leaves the page light, at the laptop size. */
+export async function shootAtEverySize(page: Page, name: string): Promise<Shots> {
+  const shots: Shots = { saved: [], problems: [] };
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize(viewport);
+    const { saved, problems } = await shootInBothSchemes(page, name);
+    shots.saved.push(...saved);
+    shots.problems.push(...problems);
+  }
+  return shots;
 }
 
 // ---------- axe ----------

@@ -4,11 +4,9 @@
 // in both colour schemes at a phone and a laptop width; and the operator's `user:two-factor --off`,
 // whose notice email reaches the user.
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, inject, it } from "vitest";
 import { codeFor } from "../helpers/totp-code";
-import { SCREENSHOT_DIR } from "./config";
 import { waitForHtmlPart } from "./mail";
 import {
   baseURL,
@@ -24,7 +22,9 @@ import {
   passwordStep,
   registeredUser,
   runAxe,
+  shootInBothSchemes,
   turnOnTwoFactor,
+  VIEWPORTS,
   visit,
   watchConsole,
 } from "./support";
@@ -85,12 +85,6 @@ describe.each(JS_MODES)("two-step verification ($label)", ({ js }) => {
 });
 
 describe("screenshots", () => {
-  const VIEWPORTS = [
-    { width: 375, height: 812 },
-    { width: 1280, height: 800 },
-  ];
-  const SCHEMES = ["light", "dark"] as const;
-
   it.each(VIEWPORTS)(
     "the set-up page and the code page at $width px, light and dark, without sideways scrolling",
     async (viewport) => {
@@ -98,27 +92,9 @@ describe("screenshots", () => {
       const page = await chromium.page(true, { viewport });
       const saved: string[] = [];
       async function capture(state: string) {
-        for (const colorScheme of SCHEMES) {
-          await page.emulateMedia({ colorScheme });
-          await page.evaluate(() =>
-            Promise.all(
-              document
-                .getAnimations()
-                .filter((animation) => animation instanceof CSSTransition)
-                .map((animation) => animation.finished),
-            ),
-          );
-          const overflow = await page.evaluate(
-            () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-          );
-          expect(overflow, `${state} scrolls sideways at ${viewport.width} px`).toBeLessThanOrEqual(0);
-          const contrast = await runAxe(page, ["color-contrast"]);
-          expect(contrast.violations, `${state}, ${colorScheme}`).toEqual([]);
-          const path = join(SCREENSHOT_DIR, `${state}-${viewport.width}x${viewport.height}-${colorScheme}.png`);
-          await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
-          saved.push(path);
-        }
-        await page.emulateMedia({ colorScheme: "light" });
+        const shots = await shootInBothSchemes(page, state);
+        expect(shots.problems).toEqual([]);
+        saved.push(...shots.saved);
       }
 
       await visit(page, "/login/");

@@ -1,23 +1,18 @@
 // Visual check: every page and state at a phone and a laptop size, light and dark, saved as PNGs for
 // a person to look at; and, measured, no horizontal scrolling anywhere (the 375 px phone included).
-import { join } from "node:path";
 import { describe, it } from "vitest";
-import { SCREENSHOT_DIR } from "./config";
 import {
   connectBrowser,
   expect,
   expectPath,
   fillLogin,
   headerButton,
-  horizontalOverflow,
   logIn,
   mainButton,
   newUser,
   postFormOverHttp,
   register,
-  runAxe,
-  SCHEMES,
-  settleColourScheme,
+  shootInBothSchemes,
   VIEWPORTS,
   visit,
   waitForHydration,
@@ -31,21 +26,14 @@ describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
     const user = newUser(`shot-${viewport.width}`);
     const saved: string[] = [];
 
-    /** Each state is reached once and shot in both schemes (prefers-color-scheme is switched in place). */
+    /**
+     * Each state is reached once and shot in both schemes (prefers-color-scheme is switched in place),
+     * axe's contrast rule checked in each (the a11y walk runs in light only).
+     */
     async function capture(state: string) {
-      for (const colorScheme of SCHEMES) {
-        await settleColourScheme(page, colorScheme);
-        expect(await horizontalOverflow(page), `${state} scrolls sideways at ${viewport.width} px`).toBeLessThanOrEqual(
-          0,
-        );
-        // axe's contrast check, in this scheme and at this size (the a11y walk runs in light only).
-        const contrast = await runAxe(page, ["color-contrast"]);
-        expect(contrast.violations, `${state}, ${colorScheme}: ${JSON.stringify(contrast.violations)}`).toEqual([]);
-        const path = join(SCREENSHOT_DIR, `${state}-${viewport.width}x${viewport.height}-${colorScheme}.png`);
-        await page.screenshot({ path, fullPage: true, animations: "disabled", caret: "hide" });
-        saved.push(path);
-      }
-      await page.emulateMedia({ colorScheme: "light" });
+      const shots = await shootInBothSchemes(page, state);
+      expect(shots.problems).toEqual([]);
+      saved.push(...shots.saved);
     }
 
     await visit(page, "/");
