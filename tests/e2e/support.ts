@@ -399,7 +399,7 @@ type Shots = { saved: string[]; problems: string[] };
  * (`<name>-<width>x<height>-<scheme>.png` in SCREENSHOT_DIR), and what is wrong at each (sideways
  * scroll, axe's contrast rule). Leaves the page light.
  */
-export async function shootInBothSchemes(page: Page, name: string): Promise<Shots> {
+async function shootInBothSchemes(page: Page, name: string): Promise<Shots> {
   const viewport = page.viewportSize();
   if (!viewport) throw new Error("the page has no fixed viewport to name its screenshots by");
   const shots: Shots = { saved: [], problems: [] };
@@ -415,6 +415,13 @@ export async function shootInBothSchemes(page: Page, name: string): Promise<Shot
   }
   await settleColourScheme(page, "light");
   return shots;
+}
+
+/** shootInBothSchemes for a test that walks through states: a problem fails it at that state. Returns the paths saved. */
+export async function captureInBothSchemes(page: Page, state: string): Promise<string[]> {
+  const { saved, problems } = await shootInBothSchemes(page, state);
+  expect(problems).toEqual([]);
+  return saved;
 }
 
 /** shootInBothSchemes at 375 and 1280 px wide. Leaves the page light, at the laptop size. */
