@@ -31,14 +31,18 @@ describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
      * axe's contrast rule checked in each (the a11y walk runs in light only).
      */
     const capture = async (state: string) => saved.push(...(await captureInBothSchemes(page, state)));
+    /** A form as it opens, then sent empty: its field errors shown. */
+    const captureFormAndErrors = async (path: string, state: string, button: string) => {
+      await visit(page, path);
+      await capture(state);
+      await mainButton(page, button).click();
+      await page.locator(".field-error").first().waitFor();
+      await capture(`${state}-errors`);
+    };
 
     await visit(page, "/");
     await capture("home");
-    await visit(page, "/register/");
-    await capture("register");
-    await mainButton(page, "Register").click();
-    await page.locator(".field-error").first().waitFor();
-    await capture("register-errors");
+    await captureFormAndErrors("/register/", "register", "Register");
 
     await register(page, user);
     await page.getByRole("status").waitFor();
@@ -61,11 +65,7 @@ describe.each(VIEWPORTS)("screens at $width×$height", (viewport) => {
     await mainButton(page, "Save").click();
     await page.locator(".field-error").first().waitFor();
     await capture("account-errors");
-    await visit(page, "/account/password/");
-    await capture("change-password");
-    await mainButton(page, "Change password").click();
-    await page.locator(".field-error").first().waitFor();
-    await capture("change-password-errors");
+    await captureFormAndErrors("/account/password/", "change-password", "Change password");
     await visit(page, "/account/delete/");
     await capture("delete-account");
     await page.getByLabel("Password", { exact: true }).fill("not the password");
