@@ -43,11 +43,18 @@ export function waitForResetLink(address: string, after = 0, timeoutMs = 15_000)
   return waitForLink(address, RESET_LINK, after, timeoutMs);
 }
 
+const ADDRESS_LINK = /https?:\/\/[^\s"<>]+\/verify-email\/\?token=[A-Za-z0-9_-]+/;
+
+/** Waits for the newest link to confirm an email address sent to `address` (past `after` such messages). */
+export function waitForAddressLink(address: string, after = 0): Promise<string> {
+  return waitForLink(address, ADDRESS_LINK, after);
+}
+
 /**
  * Waits until more than `after` messages with a link matching `pattern` have been sent to `address`;
  * returns the newest link. (A message counts once, though its text and HTML parts both carry it.)
  */
-export async function waitForLink(address: string, pattern: RegExp, after = 0, timeoutMs = 15_000): Promise<string> {
+async function waitForLink(address: string, pattern: RegExp, after = 0, timeoutMs = 15_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const links = messagesTo(address)
