@@ -11,6 +11,7 @@ import {
   JS_MODES,
   logIn,
   mainButton,
+  NEW_PASSWORD,
   type NewUser,
   registeredUser,
   registerOverHttp,
@@ -20,8 +21,6 @@ import {
 } from "./support";
 
 const chromium = connectBrowser();
-
-const NEW_PASSWORD = "a brand new passphrase";
 
 /** A new device: its own browser context, signed in through the login form. */
 async function device(js: boolean, user: NewUser): Promise<Page> {

@@ -29,6 +29,7 @@ import {
   logInWithRecoveryCode,
   logOut,
   mainButton,
+  NEW_PASSWORD,
   newUser,
   postFormOverHttp,
   registerOverHttp,
@@ -53,7 +54,6 @@ describe("the emails' HTML parts in Chromium", () => {
   it("each one at 375 and 1280 px, light and dark: screenshots, no sideways scroll, readable contrast", async () => {
     const user = newUser("mail-shots");
     const next = newUser("mail-shots-new").email;
-    const NEW_PASSWORD = "a brand new passphrase";
 
     // Registration: "Confirm your email address". The first sign-in (over HTTP) sends nothing; the
     // next, from Chromium (another browser and system), sends "New sign-in to your account".

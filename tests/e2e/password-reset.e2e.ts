@@ -19,6 +19,7 @@ import {
   logIn,
   mainButton,
   missingBasics,
+  NEW_PASSWORD,
   postFormOverHttp,
   registeredUser,
   runAxe,
@@ -30,7 +31,6 @@ import {
 
 const chromium = connectBrowser();
 
-const NEW_PASSWORD = "a brand new passphrase";
 const SENT = "If an account exists for that address, we have sent a link to reset its password.";
 const INVALID = "This link is invalid or has expired.";
 

@@ -21,6 +21,8 @@ import { SCREENSHOT_DIR } from "./config";
 
 export const baseURL = inject("baseURL");
 export const PASSWORD = "correct horse battery";
+/** What a test changes PASSWORD to. */
+export const NEW_PASSWORD = "a brand new passphrase";
 
 /** The two ways every journey runs. */
 export const JS_MODES = [
