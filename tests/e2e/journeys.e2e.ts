@@ -208,12 +208,8 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
     const errors = watchConsole(page);
     const user = newUser("double");
 
-    await visit(page, "/register/");
-    await fillRegistration(page, user);
-    await mainButton(page, "Register").dblclick();
-    await expectPath(page, "/login/");
+    await register(page, user, (button) => button.dblclick());
     await page.getByText("You have successfully registered! You may now login.").waitFor();
-    await waitForHydration(page);
 
     await fillLogin(page, user);
     await mainButton(page, "Log in").dblclick();
@@ -233,12 +229,8 @@ describe.each(JS_MODES)("journeys ($label)", ({ js }) => {
       const errors = watchConsole(page);
       const user = newUser("slowdouble");
 
-      await visit(page, "/register/");
-      await fillRegistration(page, user);
-      await clickTwice(page, mainButton(page, "Register"));
-      await expectPath(page, "/login/");
+      await register(page, user, (button) => clickTwice(page, button));
       await page.getByText("You have successfully registered! You may now login.").waitFor();
-      await waitForHydration(page);
 
       // The pending state shows while the post is in flight.
       await page.route("**/login.data", async (route) => {

@@ -191,11 +191,15 @@ export async function fillRegistration(page: Page, user: NewUser, confirm = user
   await field.confirm(page).fill(confirm);
 }
 
-/** Registers through the form and ends on the login page, its flash shown. */
-export async function register(page: Page, user: NewUser): Promise<void> {
+/** Registers through the form, sent by `submit` (a click unless told), and ends on the login page, its flash shown. */
+export async function register(
+  page: Page,
+  user: NewUser,
+  submit: (button: Locator) => Promise<void> = (button) => button.click(),
+): Promise<void> {
   await visit(page, "/register/");
   await fillRegistration(page, user);
-  await mainButton(page, "Register").click();
+  await submit(mainButton(page, "Register"));
   await expectPath(page, "/login/");
   await page.getByRole("heading", { name: "Log in", exact: true }).waitFor();
   await waitForHydration(page);
