@@ -209,7 +209,10 @@ async function tabTo(page: Page, name: string, max = 25): Promise<void> {
     await page.keyboard.press("Tab");
     const now = await focused(page);
     seen.push(now.name);
-    expect(now.focusVisible && now.ring, `no visible focus ring on "${now.name}" (${now.tag})`).toBe(true);
+    expect(
+      now.focusVisible && now.ring,
+      `no visible focus ring on "${now.name}" (${now.tag}) after ${seen.join(" | ")}`,
+    ).toBe(true);
     if (now.name === name) return;
   }
   throw new Error(`Tab never reached "${name}"; went through: ${seen.join(" | ")}`);
@@ -224,7 +227,9 @@ describe.each(JS_MODES)("keyboard only ($label)", ({ js }) => {
     await tabTo(page, "Register");
     await page.keyboard.press("Enter");
     await expectPath(page, "/register/");
-    await waitForHydration(page);
+    // Keys don't wait for the page: Tab pressed before React draws the form lands on the home page's
+    // content, which the render then removes (focus falls back to the body).
+    await page.getByRole("heading", { name: "Create your account" }).waitFor();
 
     await tabTo(page, "Email");
     await page.keyboard.type(user.email);

@@ -134,6 +134,8 @@ async function scriptsEnabled(page: Page): Promise<boolean> {
  * Waits for the URL and, with JS on, for the router to finish loading that page. (With back and
  * forward the address changes first and the data follows; acting before then interrupts the
  * navigation, which Remix logs as an AbortError, as it would for a person clicking that fast.)
+ * React draws the new page a moment after both: before pressing keys or reading the page other than
+ * through a locator, wait for something only the new page shows.
  */
 export async function expectPath(page: Page, path: string): Promise<void> {
   await page.waitForURL((url) => `${url.pathname}${url.search}` === path);
