@@ -22,7 +22,7 @@ import { hashPassword } from "~/passwords/password.server";
 export type { CredentialChange, NewCredentials };
 
 /** Runs the change; false when the account no longer exists or (`ifGeneration`) has changed since (then nothing changed). */
-export async function changeCredentials(context: AppLoadContext, change: CredentialChange): Promise<boolean> {
+async function changeCredentials(context: AppLoadContext, change: CredentialChange): Promise<boolean> {
   const db = getDb(context);
   const statements = await credentialChangeStatements(db, change, new Date());
   const [first, ...rest] = statements;

@@ -22,7 +22,7 @@ import { safeRedirect } from "~/safe-redirect";
 
 const { users, sessions, recognisedDevices, signInDevices } = schema;
 
-export type SignInMethod = "password" | "two_factor" | "recovery_code" | "passkey";
+type SignInMethod = "password" | "two_factor" | "recovery_code" | "passkey";
 
 export type CompletedSignIn = {
   userId: number;

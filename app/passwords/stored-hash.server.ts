@@ -13,7 +13,7 @@ export const UNUSABLE_PASSWORD_HASH = "!no-usable-password";
 /** `over-ceiling`: a werkzeug hash whose cost is beyond WERKZEUG_COST_CEILINGS, which nothing runs. */
 export type StoredHashKind = "argon2id" | "werkzeug" | "over-ceiling" | "unusable" | "unknown";
 
-export function isUnusablePasswordHash(stored: string): boolean {
+function isUnusablePasswordHash(stored: string): boolean {
   return stored.startsWith("!");
 }
 

@@ -12,7 +12,7 @@ import { type Pbkdf2Digest, parseWerkzeugHash, type WerkzeugHash } from "~/passw
  * Production workerd refuses WebCrypto (and node:crypto) PBKDF2 above this many iterations
  * (workerd's DEFAULT_MAX_PBKDF2_ITERATIONS); local workerd does not, so only a test guard shows it.
  */
-export const WEBCRYPTO_PBKDF2_MAX_ITERATIONS = 100_000;
+const WEBCRYPTO_PBKDF2_MAX_ITERATIONS = 100_000;
 
 const WEBCRYPTO_NAMES: Record<Pbkdf2Digest, string> = { sha1: "SHA-1", sha256: "SHA-256", sha512: "SHA-512" };
 

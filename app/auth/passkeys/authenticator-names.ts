@@ -22,7 +22,7 @@ const NAMES: Record<string, string> = {
   "ee882879-721c-4913-9775-3dfcce97072a": "YubiKey 5 Series",
 };
 
-export const GENERIC_PASSKEY_NAME = "Passkey";
+const GENERIC_PASSKEY_NAME = "Passkey";
 
 /** The name to list a new passkey under: its authenticator's, when the table knows the AAGUID. */
 export function nameForAaguid(aaguid: string): string {
