@@ -197,10 +197,11 @@ export const webauthnChallenges = sqliteTable(
   (t) => [index("webauthn_challenges_expires_at_idx").on(t.expiresAt)],
 );
 
-// Security notices queued by the operator commands (`npm run user:password`, `user:two-factor --off`):
-// Node cannot reach the worker's EMAIL binding, so the command writes this row in the same transaction
-// as the change, and the worker's scheduled run sends it (app/email/outbox.server.ts) to the account's
-// address at that time, then deletes the row. A deleted account takes its rows with it.
+// Security notices queued by the operator commands (`npm run user:password`, `user:two-factor --off`,
+// `users:legacy --expire-older-than`): Node cannot reach the worker's EMAIL binding, so the command
+// writes this row in the same transaction as the change, and the worker's scheduled run sends it
+// (app/email/outbox.server.ts) to the account's address at that time, then deletes the row. A deleted
+// account takes its rows with it.
 export const pendingNotices = sqliteTable(
   "pending_notices",
   {
@@ -209,7 +210,7 @@ export const pendingNotices = sqliteTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     /** Which notice (app/email/notices.server.ts): the changes an operator can make. */
-    event: text("event", { enum: ["password_changed", "two_factor_disabled"] }).notNull(),
+    event: text("event", { enum: ["password_changed", "two_factor_disabled", "old_password_expired"] }).notNull(),
     /** When the change was made: the time the notice names. */
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull(),
     /** The scheduled run sending it (a random id) and until when: other runs leave the row alone till then. */

@@ -12,7 +12,7 @@
 import type { AppLoadContext } from "@remix-run/cloudflare";
 import { placeLabel, sessionOrigin } from "~/auth/session-origin.server";
 import { type Recipient, schedule, sendNow } from "~/email/send.server";
-import { type EmailContent, type MadeBy, securityNoticeEmail } from "~/email/templates.server";
+import { type EmailContent, type MadeBy, type NextStep, securityNoticeEmail } from "~/email/templates.server";
 import { PRODUCT_NAME } from "~/messages";
 
 const NOTICES = {
@@ -52,7 +52,21 @@ const NOTICES = {
     what: (email: string) =>
       `Your ${PRODUCT_NAME} account (${email}) was signed in to from a browser and system it has not been signed in from before.`,
   },
-} satisfies Record<string, { subject: string; what: (email: string, passkey?: string) => string }>;
+  // Queued by `users:legacy --expire-older-than` only: a Flask-site hash made unusable, long unused.
+  old_password_expired: {
+    subject: "Your old password was turned off",
+    what: (email: string) =>
+      `The password of your ${PRODUCT_NAME} account (${email}), the one you used on our old site, was turned off because it had not been used for a long time.`,
+    nextStep: {
+      advice:
+        "To sign in again, choose a new password: ask for a link to set one, and we will send it to this address. Until then, nobody can sign in with your old password.",
+      action: "Choose a new password",
+    },
+  },
+} satisfies Record<string, Notice>;
+
+/** What a notice says happened (to the account with this address), and what to do when it asks something. */
+type Notice = { subject: string; what: (email: string, passkey?: string) => string; nextStep?: NextStep };
 
 /** The passkey's name as the passkeys page lists it, so the owner can tell which one. */
 function named(passkey: string | undefined): string {
@@ -87,7 +101,7 @@ export function sendOperatorNotice(env: Env, to: Recipient, event: SecurityNotic
 
 /** The notice, built once the links' origin is known. */
 function notice(to: Recipient, event: SecurityNotice, by: MadeBy, at: Date, passkey?: string) {
-  const { subject, what } = NOTICES[event];
+  const { subject, what, nextStep }: Notice = NOTICES[event];
   return (origin: string): EmailContent =>
     securityNoticeEmail({
       subject,
@@ -97,6 +111,7 @@ function notice(to: Recipient, event: SecurityNotice, by: MadeBy, at: Date, pass
       by,
       accountLink: `${origin}/account/`,
       forgotLink: `${origin}/forgot-password/`,
+      nextStep,
     });
 }
 

@@ -78,12 +78,21 @@ export type NoticeFacts = {
   by: MadeBy;
   accountLink: string;
   forgotLink: string;
+  /**
+   * What the owner should do, when the notice asks something of them (an expired password: choose a
+   * new one). Without it, the notice says there is nothing to do if it was them, and to reset their
+   * password if it wasn't.
+   */
+  nextStep?: NextStep;
 };
+
+/** Advice on what to do now, and the label of the button to /forgot-password/ that does it. */
+export type NextStep = { advice: string; action: string };
 
 /**
  * A security notice: what happened, when (UTC), from which browser, system and place (or that the
- * site's operator did it), and what to do if it was not the owner (or not asked for). Its links lead
- * to pages that ask for a password: none signs anyone in.
+ * site's operator did it), and what to do if it was not the owner (or not asked for), or the notice's
+ * own next step. Its links lead to pages that ask for a password or an address: none signs anyone in.
  */
 export function securityNoticeEmail(facts: NoticeFacts): EmailContent {
   const when = `${facts.at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
@@ -100,25 +109,32 @@ export function securityNoticeEmail(facts: NoticeFacts): EmailContent {
         ["Device", by.device ?? "Unknown device"],
         ["Place", by.place ?? "Unknown place"],
       ];
-  const fine = operator ? "If you asked for this, there is nothing to do." : "If that was you, there is nothing to do.";
-  const notYou = `If ${operator ? "you didn't ask for it" : "it wasn't you"}, reset your password now: that signs every device out of your account. Then check your account page.`;
+  const { before, advice, action } = facts.nextStep
+    ? { before: [], ...facts.nextStep }
+    : {
+        before: [
+          operator ? "If you asked for this, there is nothing to do." : "If that was you, there is nothing to do.",
+        ],
+        advice: `If ${operator ? "you didn't ask for it" : "it wasn't you"}, reset your password now: that signs every device out of your account. Then check your account page.`,
+        action: "Reset your password",
+      };
   return {
     subject: facts.subject,
     text: [
       `Hello ${facts.firstName},`,
       facts.what,
       details.map(([label, value]) => `${label}: ${value}`).join("\n"),
-      fine,
-      `${notYou}\nReset your password: ${facts.forgotLink}\nYour account: ${facts.accountLink}`,
+      ...before,
+      `${advice}\n${action}: ${facts.forgotLink}\nYour account: ${facts.accountLink}`,
       SIGNATURE,
     ].join("\n\n"),
     html: layout(facts.subject, [
       paragraph(`Hello ${facts.firstName},`),
       paragraph(facts.what),
       factList(details),
-      paragraph(fine),
-      paragraph(notYou),
-      button(facts.forgotLink, "Reset your password"),
+      ...before.map((line) => paragraph(line)),
+      paragraph(advice),
+      button(facts.forgotLink, action),
       paragraph(
         `<a href="${escapeHtml(facts.accountLink)}" class="link" style="color:#1d4ed8">Review your account</a>`,
         {

@@ -1,13 +1,14 @@
 // The notices of the operator commands (app/email/outbox.server.ts, docs/decisions/016): the SQL that
-// `npm run user:password` and `user:two-factor --off` run (the app's statements rendered by
-// scripts/lib/) queues the notice with the change; the worker's scheduled run sends it through the
-// real send_email binding to the account's address as it is then, saying the site's operator made the
-// change, and deletes the row once sent; nothing is sent twice, nothing for a deleted account, and a
-// failed send keeps the row for a later run.
+// `npm run user:password`, `user:two-factor --off` and `users:legacy --expire-older-than` run (the
+// app's statements rendered by scripts/lib/) queues the notice with the change; the worker's
+// scheduled run sends it through the real send_email binding to the account's address as it is then,
+// saying the site's operator made the change, and deletes the row once sent; nothing is sent twice,
+// nothing for a deleted account, and a failed send keeps the row for a later run.
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { deliverQueuedNotices } from "~/email/outbox.server";
+import { UNUSABLE_PASSWORD_HASH } from "~/passwords/stored-hash.server";
 import { turnOffStatements } from "~/two-factor/settings.server";
 import worker from "../../app/worker";
 import { credentialChangeSql } from "../../scripts/lib/credential-change";
@@ -18,6 +19,7 @@ import { mailTo } from "../helpers/mailbox";
 const MINUTE = 60_000;
 const PASSWORD_CHANGED = "Your password was changed";
 const TWO_FACTOR_OFF = "Two-step verification was turned off";
+const OLD_PASSWORD_OFF = "Your old password was turned off";
 
 type QueuedRow = { event: string; created_at: number; claim: string | null; claimed_until: number | null };
 
@@ -81,6 +83,49 @@ describe("notices of the operator commands", () => {
 
     await minuteRun(Date.now() + MINUTE);
     expect((await mailTo(user.email, PASSWORD_CHANGED)).texts).toHaveLength(1);
+  });
+
+  it('an expired old password: "Your old password was turned off", with a button to choose a new one instead of "if it wasn\'t you"', async () => {
+    const oldHash = "pbkdf2:sha256:1000$salt$0123456789abcdef";
+    const { user } = await createUser({ firstName: "Linus", passwordHash: oldHash });
+    const at = new Date("2026-12-06T08:15:00Z");
+    // What `users:legacy --expire-older-than` queues with each account's change.
+    const sql = await credentialChangeSql(
+      {
+        userId: user.id,
+        email: user.email,
+        set: { passwordHash: UNUSABLE_PASSWORD_HASH },
+        ifGeneration: 0,
+        queueNotice: "old_password_expired",
+      },
+      at,
+    );
+    await execute(sql);
+
+    await minuteRun(Date.now());
+
+    const { texts, htmls } = await mailTo(user.email, OLD_PASSWORD_OFF);
+    expect(texts).toHaveLength(1);
+    const [text = "", html = ""] = [texts[0], htmls[0]];
+    const forgot = `${env.APP_ORIGIN}/forgot-password/`;
+    expect(text).toContain("Hello Linus,");
+    expect(text).toContain(
+      `The password of your Edge Auth account (${user.email}), the one you used on our old site, was turned off because it had not been used for a long time.`,
+    );
+    expect(text).toContain("When: 2026-12-06 08:15 UTC");
+    expect(text).toContain("By: The site's operator, not a device signed in to your account");
+    expect(text).toContain("To sign in again, choose a new password");
+    expect(text).toContain(`Choose a new password: ${forgot}`);
+    expect(text).toContain(`Your account: ${env.APP_ORIGIN}/account/`);
+    expect(html).toContain(`<title>${OLD_PASSWORD_OFF}</title>`);
+    expect(html).toMatch(new RegExp(`<a href="${forgot}" class="button"[^>]*>Choose a new password</a>`));
+    // The next step replaces "if it wasn't you": nothing here asks them to reset a password they did not change.
+    for (const part of [text, html]) {
+      expect(part).not.toMatch(/wasn(?:'|&#39;)t you|didn(?:'|&#39;)t ask|nothing to do|Reset your password/);
+      expect(part).not.toContain(oldHash);
+      expect(part).not.toContain(UNUSABLE_PASSWORD_HASH);
+    }
+    expect(await queued(user.id)).toEqual([]);
   });
 
   it("a change that writes nothing (another change came first) queues nothing", async () => {
