@@ -97,7 +97,7 @@ async function main(args: string[]): Promise<void> {
   console.log(
     `Password updated for ${email.data} (${where(target)}); their sessions were ended and reset links voided.`,
   );
-  console.log(await noticeOutcome(target, user.id, "password_changed"));
+  console.log(await noticeOutcome(target, [user.id], "password_changed"));
 }
 
 await runCommand("user:password", main);

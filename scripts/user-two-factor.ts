@@ -66,4 +66,4 @@ const [after] = query<{ on: number; sessions: number }>(
 if (!after || after.on || after.sessions > 0) fail("the change did not take: run the command again");
 console.log(`Two-step verification turned off for ${email} (${where(target)}).`);
 console.log("Their recovery codes are deleted and every session they had is ended.");
-console.log(await noticeOutcome(target, user.id, "two_factor_disabled"));
+console.log(await noticeOutcome(target, [user.id], "two_factor_disabled"));
