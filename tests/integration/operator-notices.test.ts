@@ -12,6 +12,7 @@ import { UNUSABLE_PASSWORD_HASH } from "~/passwords/stored-hash.server";
 import { turnOffStatements } from "~/two-factor/settings.server";
 import worker from "../../app/worker";
 import { credentialChangeSql } from "../../scripts/lib/credential-change";
+import { type ExpiryCandidate, expiryCandidatesSql, expirySql } from "../../scripts/lib/legacy-expiry";
 import { sqlText, statementBuilder } from "../../scripts/lib/statements";
 import { createUser, type UserRow } from "../helpers/db";
 import { mailTo } from "../helpers/mailbox";
@@ -89,18 +90,8 @@ describe("notices of the operator commands", () => {
     const oldHash = "pbkdf2:sha256:1000$salt$0123456789abcdef";
     const { user } = await createUser({ firstName: "Linus", passwordHash: oldHash });
     const at = new Date("2026-12-06T08:15:00Z");
-    // What `users:legacy --expire-older-than` queues with each account's change.
-    const sql = await credentialChangeSql(
-      {
-        userId: user.id,
-        email: user.email,
-        set: { passwordHash: UNUSABLE_PASSWORD_HASH },
-        ifGeneration: 0,
-        queueNotice: "old_password_expired",
-      },
-      at,
-    );
-    await execute(sql);
+    await execute(await expirySql({ ...user, credential_generation: 0 }, new Date(Date.now() + 1), at));
+    expect(await queued(user.id)).toMatchObject([{ event: "old_password_expired", created_at: at.getTime() }]);
 
     await minuteRun(Date.now());
 
@@ -126,6 +117,46 @@ describe("notices of the operator commands", () => {
       expect(part).not.toContain(UNUSABLE_PASSWORD_HASH);
     }
     expect(await queued(user.id)).toEqual([]);
+  });
+
+  it("users:legacy --expire-older-than expires and notifies only accounts still dormant: one that signed in or changed meanwhile is left alone", async () => {
+    const oldHash = "pbkdf2:sha256:1000$salt$0123456789abcdef";
+    const dormant = (await createUser({ passwordHash: oldHash })).user;
+    const signedIn = (await createUser({ passwordHash: oldHash })).user;
+    const changed = (await createUser({ passwordHash: oldHash })).user;
+    const ours = [dormant.id, signedIn.id, changed.id];
+    const cutoff = new Date(Date.now() + 1);
+    const { results } = await env.DB.prepare(expiryCandidatesSql(cutoff)).all<ExpiryCandidate>();
+    const candidates = results.filter((row) => ours.includes(row.id));
+    expect(candidates.map((row) => row.id)).toEqual(ours);
+
+    // After the command read them: one owner signs in (the login replaces the old hash, moving no
+    // generation), another account's credentials change.
+    const argon2 = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaA";
+    await env.DB.prepare("UPDATE users SET password_hash = ?, last_login_at = ? WHERE id = ?")
+      .bind(argon2, Date.now() + 2, signedIn.id)
+      .run();
+    await env.DB.prepare("INSERT INTO sessions (id, user_id, created_at, expires_at, remember) VALUES (?, ?, ?, ?, 0)")
+      .bind(`signed-in-${signedIn.id}`, signedIn.id, Date.now(), Date.now() + 60 * MINUTE)
+      .run();
+    await env.DB.prepare("UPDATE users SET credential_generation = credential_generation + 1 WHERE id = ?")
+      .bind(changed.id)
+      .run();
+    for (const candidate of candidates) await execute(await expirySql(candidate, cutoff));
+
+    const hashes = await env.DB.prepare(
+      `SELECT id, password_hash FROM users WHERE id IN (${ours.join(", ")}) ORDER BY id`,
+    )
+      .all<{ id: number; password_hash: string }>()
+      .then((rows) => rows.results.map((row) => row.password_hash));
+    expect(hashes).toEqual([UNUSABLE_PASSWORD_HASH, argon2, oldHash]);
+    expect(await queued(dormant.id)).toMatchObject([{ event: "old_password_expired" }]);
+    expect(await queued(signedIn.id)).toEqual([]);
+    expect(await queued(changed.id)).toEqual([]);
+    const sessions = await env.DB.prepare("SELECT count(*) AS n FROM sessions WHERE user_id = ?")
+      .bind(signedIn.id)
+      .first<{ n: number }>();
+    expect(sessions).toEqual({ n: 1 });
   });
 
   it("a change that writes nothing (another change came first) queues nothing", async () => {
