@@ -2,14 +2,14 @@
 // writes into the running app's local D1 (PERSIST_TO), an imported user signs in over HTTP with the
 // old password (a werkzeug hash made by the real werkzeug, Debian's python3-werkzeug), sees the login
 // history go on, and the stored hash becomes argon2id. Also the importer's file handling and reports.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { cookiesFrom, FormClient } from "../../harness/http-client";
-import { baseURL, postFormOverHttp, queryD1 } from "./support";
+import { baseURL, operatorCommand, postFormOverHttp, queryD1 } from "./support";
 
 const dir = mkdtempSync(join(tmpdir(), "flask-import-"));
 const HEADER = "id,email,first_name,last_name,password_hash,last_login_at,login_count";
@@ -19,20 +19,10 @@ let fileNumber = 0;
 function usersImport(csv: string | Buffer, flags: string[] = [], { file = "", tmp = "" } = {}) {
   const path = file || join(dir, `users-${++fileNumber}.csv`);
   writeFileSync(path, csv);
-  const result = spawnSync("npm", ["run", "-s", "users:import", "--", path, ...flags], {
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      PERSIST_TO: inject("persistDir"),
-      CI: "true",
-      WRANGLER_SEND_METRICS: "false",
-      ...(tmp ? { TMPDIR: tmp } : {}),
-    },
-  });
-  const out = result.stdout + result.stderr;
+  const { status, out } = operatorCommand("users:import", [path, ...flags], { env: tmp ? { TMPDIR: tmp } : {} });
   const reportPath = /Report of skipped rows: (.+)/.exec(out)?.[1] ?? "";
   const report = () => readFileSync(reportPath, "utf8").trim().split("\n").slice(1);
-  return { status: result.status, out, reportPath, report };
+  return { status, out, reportPath, report };
 }
 
 /** A hash from the real werkzeug (Debian's python3-werkzeug 2.2 at /usr/bin/python3). */
@@ -229,9 +219,7 @@ describe("npm run users:import, run again and when a write fails", () => {
 
 describe("npm run users:legacy", () => {
   it("counts the Flask-site hashes by format and expires them only after confirmation", async () => {
-    const env = { ...process.env, PERSIST_TO: inject("persistDir"), CI: "true", WRANGLER_SEND_METRICS: "false" };
-    const legacy = (...args: string[]) =>
-      spawnSync("npm", ["run", "-s", "users:legacy", "--", ...args], { encoding: "utf8", env, input: "no\n" });
+    const legacy = (...args: string[]) => operatorCommand("users:legacy", args, { input: "no\n" });
     const report = legacy();
     expect(report.status, report.stderr).toBe(0);
     expect(report.stdout).toMatch(/pbkdf2:sha1:1000: \d+/);

@@ -4,22 +4,17 @@
 // are void, the failure count is cleared, the notice "Your password was changed" reaches the user (the
 // command runs the app's scheduled handler; without an app to run it, `npm start`'s per-minute run
 // sends it); the app's own validation and password policy apply.
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { freePort } from "../../harness/ports";
 import { waitForHtmlPart } from "./mail";
-import { baseURL, postFormOverHttp, queryD1, registeredUser } from "./support";
+import { baseURL, operatorCommand, postFormOverHttp, queryD1, registeredUser } from "./support";
 
 const PASSWORD_CHANGED = "Your password was changed";
 
-/** The command against this run's local D1, telling it where the app serves (PORT, as `npm start` reads it). */
-function setPassword(email: string, password: string, port = new URL(baseURL).port) {
-  return spawnSync("npm", ["run", "-s", "user:password", "--", email], {
-    input: `${password}\n`,
-    encoding: "utf8",
-    env: { ...process.env, PERSIST_TO: inject("persistDir"), PORT: port, CI: "true", WRANGLER_SEND_METRICS: "false" },
-  });
+/** The command for `email`, the password piped in; `port` is where it looks for the app to send the notice. */
+function setPassword(email: string, password: string, port?: string) {
+  return operatorCommand("user:password", [email], { input: `${password}\n`, port });
 }
 
 /** Logs in over HTTP as a browser without JS would; the status tells whether it worked (303) or not (400). */

@@ -1,7 +1,7 @@
 // Shared pieces of the browser tests: the browser connection, contexts with JS on or off, the
-// app's forms (two-step verification's steps among them), axe, console watching and a read-only look
-// into the run's local D1.
-import { execFile } from "node:child_process";
+// app's forms (two-step verification's steps among them), axe, console watching, a read-only look
+// into the run's local D1 and the operator commands run against it.
+import { execFile, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -591,6 +591,39 @@ export async function queryD1<T = Record<string, unknown>>(sql: string): Promise
   );
   const parsed = JSON.parse(stdout.slice(stdout.indexOf("["))) as { results: T[] }[];
   return parsed.map((statement) => statement.results);
+}
+
+// ---------- Operator commands ----------
+
+export type CommandResult = { status: number | null; stdout: string; stderr: string; out: string };
+
+/**
+ * `npm run NAME -- ARGS` as an operator runs it, against this run's local D1 (PERSIST_TO) and told
+ * where the app serves (PORT, as `npm start` reads it: the commands that queue a notice run its
+ * scheduled handler there). `input` is what is typed (or piped) in; `env` adds to the environment.
+ */
+export function operatorCommand(
+  name: string,
+  args: string[] = [],
+  {
+    input = "",
+    port = new URL(baseURL).port,
+    env = {},
+  }: { input?: string; port?: string; env?: Record<string, string> } = {},
+): CommandResult {
+  const result = spawnSync("npm", ["run", "-s", name, "--", ...args], {
+    input,
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      PERSIST_TO: inject("persistDir"),
+      PORT: port,
+      CI: "true",
+      WRANGLER_SEND_METRICS: "false",
+      ...env,
+    },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, out: result.stdout + result.stderr };
 }
 
 export { expect };

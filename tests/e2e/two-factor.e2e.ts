@@ -3,13 +3,11 @@
 // code, then with a recovery code; axe on each page; screenshots of the set-up page and the code page
 // in both colour schemes at a phone and a laptop width; and the operator's `user:two-factor --off`,
 // whose notice email reaches the user.
-import { spawnSync } from "node:child_process";
 import type { Page } from "playwright-core";
-import { describe, inject, it } from "vitest";
+import { describe, it } from "vitest";
 import { codeFor } from "../helpers/totp-code";
 import { waitForHtmlPart } from "./mail";
 import {
-  baseURL,
   captureInBothSchemes,
   connectBrowser,
   controlsWithoutVisibleLabel,
@@ -20,6 +18,7 @@ import {
   logInWithRecoveryCode,
   logOut,
   mainButton,
+  operatorCommand,
   passwordStep,
   registeredUser,
   runAxe,
@@ -110,19 +109,7 @@ describe("screenshots", () => {
   );
 });
 
-/** The operator command against the run's local D1, told where the app serves (PORT, as `npm start` reads it). */
-function userTwoFactor(...args: string[]) {
-  return spawnSync("npm", ["run", "-s", "user:two-factor", "--", ...args], {
-    encoding: "utf8",
-    env: {
-      ...process.env,
-      PERSIST_TO: inject("persistDir"),
-      PORT: new URL(baseURL).port,
-      CI: "true",
-      WRANGLER_SEND_METRICS: "false",
-    },
-  });
-}
+const userTwoFactor = (...args: string[]) => operatorCommand("user:two-factor", args);
 
 describe("npm run user:two-factor -- EMAIL --off", () => {
   it("turns it off for a user who lost the app and the codes: their sessions end, the next login asks for no code", async () => {

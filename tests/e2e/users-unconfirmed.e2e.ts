@@ -2,23 +2,15 @@
 // run's counts by age, `--older-than DAYS` listing (by id and dates, never an address) exactly the
 // unconfirmed accounts over DAYS days old with no sign-in since, `--delete` asking first and
 // `--delete --yes` deleting exactly those, and bad arguments refused with the usage line.
-import { spawnSync } from "node:child_process";
-import { describe, expect, inject, it } from "vitest";
-import { newUser, postFormOverHttp, queryD1, registerOverHttp } from "./support";
+import { describe, expect, it } from "vitest";
+import { newUser, operatorCommand, postFormOverHttp, queryD1, registerOverHttp } from "./support";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Older than anything else this run's D1 holds (the Flask import's accounts included), so the
 // listing and the deletion are exactly the accounts this test made old.
 const DAYS = 20_000;
 
-function unconfirmed(args: string[], input = "") {
-  const result = spawnSync("npm", ["run", "-s", "users:unconfirmed", "--", ...args], {
-    input,
-    encoding: "utf8",
-    env: { ...process.env, PERSIST_TO: inject("persistDir"), CI: "true", WRANGLER_SEND_METRICS: "false" },
-  });
-  return { status: result.status, out: `${result.stdout}${result.stderr}` };
-}
+const unconfirmed = (args: string[], input = "") => operatorCommand("users:unconfirmed", args, { input });
 
 async function idOf(email: string): Promise<number | undefined> {
   const [rows] = await queryD1<{ id: number }>(`SELECT id FROM users WHERE email = '${email}'`);
