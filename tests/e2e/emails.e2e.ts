@@ -15,8 +15,11 @@
 //   confirm-new-address   "Confirm your new email address" (to the new address)
 //   email-changed         "Your email address was changed" (to the old address)
 //   reset-password        "Reset your password"
+//   old-password-off      "Your old password was turned off" (users:legacy --expire-older-than)
 // A subject in app/email/ missing from this list fails the test.
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "vitest";
 import { onLocalhost, withAuthenticator } from "./authenticator";
 import { waitForAddressLink, waitForHtmlPart } from "./mail";
@@ -31,6 +34,7 @@ import {
   mainButton,
   NEW_PASSWORD,
   newUser,
+  operatorCommand,
   postFormOverHttp,
   registerOverHttp,
   shootAtEverySize,
@@ -40,6 +44,9 @@ import {
 } from "./support";
 
 const chromium = connectBrowser();
+
+/** A werkzeug PBKDF2 hash in the form the Flask site stored (which password it hashes does not matter here). */
+const FLASK_HASH = `pbkdf2:sha256:260000$NsBxWGgLBhpdHZ6E$${"0123456789abcdef".repeat(4)}`;
 
 /** Every subject written out in app/email/ (templates and notices), sorted: each kind of email the app sends. */
 function subjectsInTheApp(): string[] {
@@ -103,6 +110,19 @@ describe("the emails' HTML parts in Chromium", () => {
     await expectPath(page, "/dash/");
     expect((await postFormOverHttp("/forgot-password/", { email: next })).status).toBe(200);
 
+    // An account brought over from the Flask site and not signed in to since: the operator turns its
+    // old password off, "Your old password was turned off" (the command has the app send it).
+    const flask = newUser("mail-shots-flask");
+    const csv = join(mkdtempSync(join(tmpdir(), "emails-e2e-")), "users.csv");
+    writeFileSync(
+      csv,
+      `email,first_name,last_name,password_hash\n${flask.email},${flask.firstName},${flask.lastName},${FLASK_HASH}\n`,
+    );
+    const imported = operatorCommand("users:import", [csv]);
+    expect(imported.status, imported.out).toBe(0);
+    const expired = operatorCommand("users:legacy", ["--expire-older-than", "0", "--yes"]);
+    expect(expired.status, expired.out).toBe(0);
+
     const emails: [slug: string, to: string, subject: string][] = [
       ["confirm-address", user.email, "Confirm your email address"],
       ["new-sign-in", user.email, "New sign-in to your account"],
@@ -115,6 +135,7 @@ describe("the emails' HTML parts in Chromium", () => {
       ["confirm-new-address", next, "Confirm your new email address"],
       ["email-changed", user.email, "Your email address was changed"],
       ["reset-password", next, "Reset your password"],
+      ["old-password-off", flask.email, "Your old password was turned off"],
     ];
     expect(emails.map(([, , subject]) => subject).sort()).toEqual(subjectsInTheApp());
     const viewer = await chromium.page(true);

@@ -1,7 +1,8 @@
 // docs/product.md "Bringing the Flask site's users over", end to end against `npm start`: `npm run users:import`
 // writes into the running app's local D1 (PERSIST_TO), an imported user signs in over HTTP with the
 // old password (a werkzeug hash made by the real werkzeug, Debian's python3-werkzeug), sees the login
-// history go on, and the stored hash becomes argon2id. Also the importer's file handling and reports.
+// history go on, and the stored hash becomes argon2id. Also the importer's file handling and reports,
+// and `npm run users:legacy`: the report, and expiring the old hashes with the notice to each holder.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -9,10 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cookiesFrom, FormClient } from "../../harness/http-client";
+import { waitForHtmlPart } from "./mail";
 import { baseURL, operatorCommand, postFormOverHttp, queryD1 } from "./support";
 
 const dir = mkdtempSync(join(tmpdir(), "flask-import-"));
 const HEADER = "id,email,first_name,last_name,password_hash,last_login_at,login_count";
+const OLD_PASSWORD_OFF = "Your old password was turned off";
 let fileNumber = 0;
 
 /** Runs the importer on `csv` (written to `file`, a new one unless given), with TMPDIR `tmp` when given. */
@@ -218,7 +221,7 @@ describe("npm run users:import, run again and when a write fails", () => {
 });
 
 describe("npm run users:legacy", () => {
-  it("counts the Flask-site hashes by format and expires them only after confirmation", async () => {
+  it("counts the Flask-site hashes by format, expires them only after confirmation, and tells each holder", async () => {
     const legacy = (...args: string[]) => operatorCommand("users:legacy", args, { input: "no\n" });
     const report = legacy();
     expect(report.status, report.stderr).toBe(0);
@@ -248,5 +251,24 @@ describe("npm run users:legacy", () => {
     expect(expired.stdout).toMatch(/Expired [1-9]\d* old hashes/);
     expect(await links()).toBe(0);
     expect(legacy().stdout).toContain("still on a Flask-site hash:  0");
-  });
+
+    // Each holder is told, and pointed at "Forgot your password?": the command ran the app's
+    // scheduled handler, which sent the notices queued with the changes.
+    expect(expired.stdout).toMatch(
+      new RegExp(
+        `The notice "${OLD_PASSWORD_OFF}" was sent to (their address|all \\d+ accounts) by the app running at`,
+      ),
+    );
+    const notice = await waitForHtmlPart(holder?.email ?? "", OLD_PASSWORD_OFF);
+    expect(notice).toContain(
+      `(${holder?.email}), the one you used on our old site, was turned off because it had not been used for a long time.`,
+    );
+    expect(notice).toMatch(
+      /<a href="http:\/\/[^"]+\/forgot-password\/" class="button"[^>]*>Choose a new password<\/a>/,
+    );
+    expect(notice).not.toMatch(/wasn&#39;t you|didn&#39;t ask/);
+    const left = `SELECT count(*) AS n FROM pending_notices JOIN users ON users.id = user_id WHERE email = '${holder?.email}'`;
+    expect(await queryD1(left)).toEqual([[{ n: 0 }]]);
+    // Six runs of the command and five looks into D1, each a wrangler start: over a minute on a busy 2-core machine.
+  }, 180_000);
 });
