@@ -21,7 +21,7 @@ export async function noticeOutcome(target: Target, userIds: number[], event: Op
   const total = userIds.length;
   if (total === 0) return `${notice} was not queued: no account changed.`;
   if (target.remote) {
-    return `${notice} ${isQueued(total)}: the Worker sends ${them(total)} within ${minutes(total)}${pace(total)} (failures show as email_failed in its logs).`;
+    return `${notice} ${isQueued(total)}: the Worker sends ${them(total)} to their ${total === 1 ? "address" : "addresses"} within ${minutes(total)}${pace(total)} (failures show as email_failed in its logs).`;
   }
   const origin = `http://127.0.0.1:${process.env.PORT ?? "8787"}`;
   const ran = await fetch(`${origin}/cdn-cgi/local/scheduled?${new URLSearchParams({ cron: EVERY_MINUTE })}`, {
