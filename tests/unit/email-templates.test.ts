@@ -35,6 +35,11 @@ const all = {
     minutes: 60,
   }),
   notice: securityNoticeEmail(facts),
+  noticeWithNextStep: securityNoticeEmail({
+    ...facts,
+    by: "operator",
+    nextStep: { advice: `Choose a new one, ${HOSTILE}.`, action: "Choose a new password" },
+  }),
 };
 
 describe("every email", () => {
@@ -95,5 +100,16 @@ describe("a security notice", () => {
     }
     expect(text).toContain("When: 2026-12-04 18:07 UTC");
     expect(text).toContain("By: The site's operator, not a device signed in to your account");
+  });
+
+  it('with a next step: its advice and button take the place of "nothing to do" and "reset your password"', () => {
+    const { text, html } = all.noticeWithNextStep;
+    expect(text).toContain(`Choose a new one, ${HOSTILE}.\nChoose a new password: ${facts.forgotLink}`);
+    expect(html).toMatch(new RegExp(`<a href="${facts.forgotLink}" class="button"[^>]*>Choose a new password</a>`));
+    for (const part of [text, html.replaceAll("&#39;", "'")]) {
+      expect(part).not.toMatch(/nothing to do|didn't ask|wasn't you|Reset your password/);
+    }
+    const hrefs = [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]).sort();
+    expect(hrefs).toEqual([facts.accountLink, facts.forgotLink]);
   });
 });
