@@ -20,12 +20,12 @@ import { FormClient, formHeaders } from "../harness/http-client.ts";
 import { freePort } from "../harness/ports.ts";
 import { fetchStatus, root, run, start, stop, stopAll, stopChildrenOnSignal, waitFor } from "../harness/processes.ts";
 import { summarise } from "../harness/stats.ts";
-import { measureArgon2 } from "./lib/argon2.mjs";
+import { measureArgon2 } from "./lib/argon2.ts";
 import { bytesByPackage } from "./lib/breakdown.ts";
-import { benchUser, freshLoginPair, pool, register, signIn } from "./lib/browser.mjs";
-import { measureDistance } from "./lib/distance.mjs";
-import { loadRun } from "./lib/load.mjs";
-import { renderDistanceSummary, renderMarkdown, renderReadmeSection, renderSummary } from "./lib/report.mjs";
+import { benchUser, freshLoginPair, pool, register, signIn } from "./lib/browser.ts";
+import { measureDistance } from "./lib/distance.ts";
+import { loadRun } from "./lib/load.ts";
+import { renderDistanceSummary, renderMarkdown, renderReadmeSection, renderSummary } from "./lib/report.ts";
 import { bundleWorker, clientJsPerPage, largestInputs } from "./lib/size.ts";
 import { measureStartup } from "./lib/startup.ts";
 

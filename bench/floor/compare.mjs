@@ -11,7 +11,7 @@ import { performance } from "node:perf_hooks";
 import { freePort } from "../../harness/ports.ts";
 import { root, run, start, stop, stopChildrenOnSignal, waitFor } from "../../harness/processes.ts";
 import { median, round, summarise } from "../../harness/stats.ts";
-import { benchUser, register, signIn } from "../lib/browser.mjs";
+import { benchUser, register, signIn } from "../lib/browser.ts";
 import { analyseProfile } from "../lib/startup.ts";
 
 stopChildrenOnSignal();

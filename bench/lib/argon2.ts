@@ -8,16 +8,18 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
-import { Algorithm, hashSync, verifySync } from "@node-rs/argon2";
+import { hashSync, verifySync } from "@node-rs/argon2";
 import { root } from "../../harness/processes.ts";
 import { median, summarise } from "../../harness/stats.ts";
 
-const PARAMS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 };
+// @node-rs/argon2 declares its algorithms as a `const enum`, which isolatedModules can't read.
+const ARGON2ID = 2;
+const PARAMS = { algorithm: ARGON2ID, memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 };
 const PASSWORD = "correct horse battery staple";
 /** Non-ASCII on purpose: a wasm binding that passes UTF-16 length instead of UTF-8 bytes fails here. */
 const PASSWORDS = [PASSWORD, "pässwörd ünïcödé ✓ 密码"];
 
-async function timedGet(url) {
+async function timedGet(url: string): Promise<{ ms: number; body: string }> {
   const start = performance.now();
   const response = await fetch(url);
   const body = await response.text();
@@ -26,7 +28,7 @@ async function timedGet(url) {
   return { ms, body };
 }
 
-function timedNative(operation) {
+function timedNative(operation: () => unknown): number {
   const start = performance.now();
   operation();
   return performance.now() - start;
@@ -42,11 +44,25 @@ function wasmSize() {
   };
 }
 
-export async function measureArgon2(origin, { rounds = 3, perRound = 10 } = {}) {
-  const url = (path, params = {}) => `${origin}/__bench/argon2/${path}?${new URLSearchParams(params)}`;
+type SampleKind =
+  | "workerdHash"
+  | "workerdVerify"
+  | "nativeHash"
+  | "nativeVerify"
+  | "perRequestHash"
+  | "perRequestVerify";
+
+/** One password hashed on each side and verified on the other. */
+type CrossCheck = { password: "ascii" | "non-ascii"; workerByNative: boolean; nativeByWorker: boolean };
+
+export type Argon2Results = Awaited<ReturnType<typeof measureArgon2>>;
+
+export async function measureArgon2(origin: string, { rounds = 3, perRound = 10 } = {}) {
+  const url = (path: string, params: Record<string, string> = {}) =>
+    `${origin}/__bench/argon2/${path}?${new URLSearchParams(params)}`;
   // The very first hash in a fresh isolate: wasm instantiation plus unoptimised (Liftoff) code.
   const first = await timedGet(url("hash"));
-  const noop = [];
+  const noop: number[] = [];
   for (let i = 0; i < 30; i++) noop.push((await timedGet(`${origin}/__bench/noop`)).ms);
   const roundTrip = median(noop);
 
@@ -58,7 +74,7 @@ export async function measureArgon2(origin, { rounds = 3, perRound = 10 } = {}) 
   const nativeHash = hashSync(PASSWORD, PARAMS);
 
   // Rounds interleave workerd and native so both see the same machine load.
-  const samples = {
+  const samples: Record<SampleKind, number[]> = {
     workerdHash: [],
     workerdVerify: [],
     nativeHash: [],
@@ -66,7 +82,8 @@ export async function measureArgon2(origin, { rounds = 3, perRound = 10 } = {}) 
     perRequestHash: [],
     perRequestVerify: [],
   };
-  const loop = async (op) => JSON.parse((await timedGet(url("loop", { n: String(perRound), op }))).body);
+  const loop = async (op: "hash" | "verify") =>
+    JSON.parse((await timedGet(url("loop", { n: String(perRound), op }))).body) as number[];
   for (let round = 0; round < rounds; round++) {
     samples.workerdHash.push(...(await loop("hash")));
     for (let i = 0; i < perRound; i++) samples.nativeHash.push(timedNative(() => hashSync(PASSWORD, PARAMS)));
@@ -81,7 +98,7 @@ export async function measureArgon2(origin, { rounds = 3, perRound = 10 } = {}) 
   }
 
   // PHC strings must cross-verify with the independent native implementation, both ways.
-  const crossChecks = [];
+  const crossChecks: CrossCheck[] = [];
   for (const password of PASSWORDS) {
     const fromWorker = (await timedGet(url("hash", { pw: password }))).body;
     const fromNative = hashSync(password, PARAMS);

@@ -5,17 +5,46 @@
 // latency, not a queue's.
 import { performance } from "node:perf_hooks";
 import { formHeaders } from "../../harness/http-client.ts";
+import type { Summary } from "../../harness/stats.ts";
 import { median, summarise } from "../../harness/stats.ts";
-import { benchUser, freshLoginPair, register, signIn } from "./browser.mjs";
+import { benchUser, freshLoginPair, register, signIn } from "./browser.ts";
+import type { Budget, Machine } from "./results.ts";
 
 export const DISTANCES_MS = [0, 50, 150];
 /** Rendering and scheduling noise allowed on top of the round trips a budget grants. */
 export const TOLERANCE_MS = 10;
 
-const REQUESTS = ["GET /dash/ (signed in)", "POST /login/ (success)", "GET /healthcheck/", "GET / (signed out)"];
+const REQUESTS = [
+  "GET /dash/ (signed in)",
+  "POST /login/ (success)",
+  "GET /healthcheck/",
+  "GET / (signed out)",
+] as const;
+type DistanceRequest = (typeof REQUESTS)[number];
+
+/** One request at one distance: what it measured. */
+export type DistanceRow = {
+  request: string;
+  delayMs: number;
+  ttfbMs: Summary;
+  roundTrips: number;
+  serverTiming: string | null;
+};
+
+export type DistanceResults = {
+  samples: number;
+  warmup: number;
+  toleranceMs: number;
+  rows: DistanceRow[];
+  budgets: Budget[];
+  /** Set when the distance bench ran on its own (`--distance-only`): where and when. */
+  machine?: Machine;
+};
+
+type Timed = { status: number; ttfbMs: number; roundTrips: number; serverTiming: string | null };
 
 /** One timed request: TTFB (fetch resolves on the response headers) and the D1 round trips it made. */
-async function timed(origin, path, init) {
+async function timed(origin: string, path: string, init: RequestInit): Promise<Timed> {
   const started = performance.now();
   const response = await fetch(new URL(path, origin), { redirect: "manual", ...init });
   const ttfbMs = performance.now() - started;
@@ -28,13 +57,17 @@ async function timed(origin, path, init) {
   };
 }
 
-export async function measureDistance(origin, runId, { samples = 12, warmup = 2 } = {}) {
+export async function measureDistance(
+  origin: string,
+  runId: string,
+  { samples = 12, warmup = 2 } = {},
+): Promise<DistanceResults> {
   const user = benchUser("distance", runId);
   await register(origin, user);
   const { browser } = await signIn(origin, user);
   const dashCookie = browser.cookieHeader();
 
-  const send = async (request, delayMs) => {
+  const send = async (request: DistanceRequest, delayMs: number): Promise<Timed> => {
     const delay = { "X-Bench-D1-Delay-Ms": String(delayMs) };
     switch (request) {
       case "GET /dash/ (signed in)":
@@ -54,11 +87,14 @@ export async function measureDistance(origin, runId, { samples = 12, warmup = 2 
         return timed(origin, "/", { headers: delay });
     }
   };
-  const expected = { "POST /login/ (success)": 303 };
+  const expected: Partial<Record<DistanceRequest, number>> = { "POST /login/ (success)": 303 };
 
-  const rows = [];
+  const rows: DistanceRow[] = [];
   for (const delayMs of DISTANCES_MS) {
-    const seen = Object.fromEntries(REQUESTS.map((request) => [request, []]));
+    const seen = Object.fromEntries(REQUESTS.map((request) => [request, [] as Timed[]])) as Record<
+      DistanceRequest,
+      Timed[]
+    >;
     for (let i = 0; i < warmup + samples; i++) {
       for (const request of REQUESTS) {
         const result = await send(request, delayMs);
@@ -81,21 +117,26 @@ export async function measureDistance(origin, runId, { samples = 12, warmup = 2 
   return { samples, warmup, toleranceMs: TOLERANCE_MS, rows, budgets: distanceBudgets(rows) };
 }
 
-const ttfb = (rows, request, delayMs) => rows.find((r) => r.request === request && r.delayMs === delayMs);
+/** The row of `request` at `delayMs`; throws when the results lack it. */
+export function distanceRow(rows: readonly DistanceRow[], request: string, delayMs: number): DistanceRow {
+  const row = rows.find((r) => r.request === request && r.delayMs === delayMs);
+  if (!row) throw new Error(`no distance figures for ${request} at ${delayMs} ms`);
+  return row;
+}
 
 /** The issue's budgets, per distance: each with what was measured. */
-export function distanceBudgets(rows) {
-  const budgets = [];
-  const login0 = ttfb(rows, "POST /login/ (success)", 0);
-  const gapAt = (delayMs) =>
-    ttfb(rows, "GET /dash/ (signed in)", delayMs).ttfbMs.median -
-    ttfb(rows, "GET / (signed out)", delayMs).ttfbMs.median;
+export function distanceBudgets(rows: readonly DistanceRow[]): Budget[] {
+  const budgets: Budget[] = [];
+  const login0 = distanceRow(rows, "POST /login/ (success)", 0);
+  const gapAt = (delayMs: number) =>
+    distanceRow(rows, "GET /dash/ (signed in)", delayMs).ttfbMs.median -
+    distanceRow(rows, "GET / (signed out)", delayMs).ttfbMs.median;
   // At N = 0 the gap is one local round trip plus the dashboard's own rendering; farther away, one
   // round trip costs N more than that.
   const gap0 = gapAt(0);
   for (const delayMs of DISTANCES_MS) {
-    const home = ttfb(rows, "GET / (signed out)", delayMs);
-    const login = ttfb(rows, "POST /login/ (success)", delayMs);
+    const home = distanceRow(rows, "GET / (signed out)", delayMs);
+    const login = distanceRow(rows, "POST /login/ (success)", delayMs);
     const gap = gapAt(delayMs);
     budgets.push({
       what: `N = ${delayMs} ms: signed-in page (GET /dash/) minus signed-out page (GET /)`,

@@ -3,13 +3,46 @@
 import autocannon from "autocannon";
 import { percentile } from "../../harness/stats.ts";
 
+export type LoadOptions = {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  /** The one status counted as success. */
+  expect: number;
+  /** Requests each connection sends in turn (instead of GET `url`). */
+  requests?: autocannon.Request[];
+  headers?: Record<string, string>;
+  method?: string;
+};
+
+/** One run's figures: latencies in ms. */
+export type LoadResult = {
+  requests: number;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  unexpectedStatus: number;
+  /** Responses per status code. */
+  statuses: Record<string, number>;
+};
+
 /**
  * One fixed-time run. `expect` is the only status counted as success; every other status, socket error
  * or timeout is counted as a failure.
  */
-export async function loadRun({ url, connections, durationSeconds, expect, requests, headers, method = "GET" }) {
-  const times = [];
-  const statuses = {};
+export async function loadRun({
+  url,
+  connections,
+  durationSeconds,
+  expect,
+  requests,
+  headers,
+  method = "GET",
+}: LoadOptions): Promise<LoadResult> {
+  const times: number[] = [];
+  const statuses: Record<string, number> = {};
   const instance = autocannon({
     url,
     connections,

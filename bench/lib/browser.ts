@@ -4,7 +4,16 @@ import { FormClient } from "../../harness/http-client.ts";
 
 export const PASSWORD = "bench password 0123";
 
-export function benchUser(index, runId) {
+/** The register form's fields for one bench user. */
+export type BenchUser = {
+  email: string;
+  first_name: string;
+  last_name: string;
+  password: string;
+  confirm_password: string;
+};
+
+export function benchUser(index: number | string, runId: string): BenchUser {
   return {
     email: `bench-${runId}-${index}@example.com`,
     first_name: "Bench",
@@ -15,7 +24,7 @@ export function benchUser(index, runId) {
 }
 
 /** Registers through the real form (GET for the token, then POST); returns the POST response. */
-export async function register(origin, user) {
+export async function register(origin: string, user: BenchUser): Promise<Response> {
   const browser = new FormClient(origin);
   await browser.get("/register/");
   const { response } = await browser.post("/register/", user);
@@ -24,7 +33,7 @@ export async function register(origin, user) {
 }
 
 /** A browser signed in through the real login form. */
-export async function signIn(origin, user) {
+export async function signIn(origin: string, user: BenchUser): Promise<{ browser: FormClient; response: Response }> {
   const browser = new FormClient(origin);
   await browser.get("/login/");
   const { response } = await browser.post("/login/", { email: user.email, password: user.password });
@@ -32,8 +41,11 @@ export async function signIn(origin, user) {
   return { browser, response };
 }
 
+/** What a login POST needs besides the credentials: an anonymous cookie and its CSRF token. */
+export type LoginPair = { cookie: string; csrf: string };
+
 /** A fresh anonymous cookie and its CSRF token, as a login form would carry them. */
-export async function freshLoginPair(origin) {
+export async function freshLoginPair(origin: string): Promise<LoginPair> {
   const browser = new FormClient(origin);
   const { response } = await browser.get("/login/");
   if (response.status !== 200 || !browser.csrf) throw new Error(`GET /login/ answered ${response.status}`);
@@ -41,8 +53,8 @@ export async function freshLoginPair(origin) {
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `concurrency` in flight; returns the results in order. */
-export async function pool(count, concurrency, task) {
-  const results = new Array(count);
+export async function pool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
   let next = 0;
   async function worker() {
     while (next < count) {

@@ -1,19 +1,24 @@
 // Turns bench results into bench/results.md and the console summary.
 import { fmt } from "../../harness/stats.ts";
+import { type DistanceResults, distanceRow } from "./distance.ts";
+import type { BenchResults, Budget, SizeResults } from "./results.ts";
 
 const GET_P99_BUDGET_MS = 15;
 const LOGIN_P99_BUDGET_MS = 60;
 
-const mark = (ok) => (ok === null || ok === undefined ? "–" : ok ? "met" : "**NOT met**");
-const plain = (ok) => (ok === null || ok === undefined ? "–" : ok ? "met" : "NOT met");
+const mark = (ok: boolean | null | undefined) => (ok === null || ok === undefined ? "–" : ok ? "met" : "**NOT met**");
+const plain = (ok: boolean | null | undefined) => (ok === null || ok === undefined ? "–" : ok ? "met" : "NOT met");
+
+/** The login page's gzipped client JS (the size check measures every page of PAGES, this one included). */
+const loginPageGzipKiB = (size: SizeResults) => size.client.pages["/login/"]?.gzipKiB ?? "n/a";
 
 /** Every budget from issue #5 with its measured value. */
-export function budgets(results) {
-  const rows = [];
+export function budgets(results: BenchResults): Budget[] {
+  const rows: Budget[] = [];
   const { argon2, load, roundTrips, size, coldStart } = results;
   if (argon2) {
     // Met only when both the medians and the least-disturbed samples (minima) say so.
-    for (const op of ["hash", "verify"]) {
+    for (const op of ["hash", "verify"] as const) {
       rows.push({
         what: `argon2id ${op}, workerd / native (medians; minima)`,
         measured: `${argon2.ratio[op].toFixed(2)} (${argon2.workerd[op].median.toFixed(1)} / ${argon2.native[op].median.toFixed(1)} ms); ${argon2.ratioOfMinima[op].toFixed(2)} (${argon2.workerd[op].min.toFixed(1)} / ${argon2.native[op].min.toFixed(1)} ms)`,
@@ -67,7 +72,7 @@ export function budgets(results) {
     });
     rows.push({
       what: "client JS of the login page, gzipped",
-      measured: `${size.client.pages["/login/"].gzipKiB} KiB`,
+      measured: `${loginPageGzipKiB(size)} KiB`,
       budget: `≤ ${size.client.budgetLoginGzipKiB} KiB`,
       ok: size.client.withinBudget,
     });
@@ -84,7 +89,7 @@ export function budgets(results) {
   return rows;
 }
 
-export function renderSummary(results) {
+export function renderSummary(results: BenchResults): string {
   const lines = ["Budgets:"];
   for (const row of budgets(results))
     lines.push(`  ${plain(row.ok).padEnd(8)} ${row.what}: ${row.measured} (budget ${row.budget})`);
@@ -104,7 +109,9 @@ export function renderSummary(results) {
   return lines.join("\n");
 }
 
-function table(headers, rows) {
+type Cell = string | number;
+
+function table(headers: readonly Cell[], rows: readonly (readonly Cell[])[]): string {
   return [
     `| ${headers.join(" | ")} |`,
     `|${headers.map(() => "---").join("|")}|`,
@@ -112,9 +119,9 @@ function table(headers, rows) {
   ].join("\n");
 }
 
-export function renderMarkdown(results, candidates) {
+export function renderMarkdown(results: BenchResults, candidates: { markdown: string } | null): string {
   const { machine, argon2, load, roundTrips, size, coldStart } = results;
-  const out = [];
+  const out: string[] = [];
   out.push("# Benchmark results");
   out.push("");
   out.push(
@@ -310,28 +317,28 @@ export function renderMarkdown(results, candidates) {
   return out.join("\n");
 }
 
-const plural = (n) => (n === 1 ? "one round trip" : `${n} round trips`);
+const plural = (n: number) => (n === 1 ? "one round trip" : `${n} round trips`);
 
 /** When the distance bench ran on its own (`--distance-only`): its date, commit and load. */
-function distanceRun(distance) {
+function distanceRun(distance: DistanceResults): string {
   const m = distance.machine;
   return m ? `, run ${m.date.slice(0, 10)} at commit ${m.commit}, load average ${m.loadAverageAtStart[0]}` : "";
 }
 
 /** Requests down, distances across: TTFB medians, and the round trips each request made. */
-export function distanceTable(distance) {
+export function distanceTable(distance: DistanceResults): string {
   const delays = [...new Set(distance.rows.map((r) => r.delayMs))];
   const requests = [...new Set(distance.rows.map((r) => r.request))];
   return table(
     ["request", "D1 round trips", ...delays.map((d) => `N = ${d} ms`)],
     requests.map((request) => {
-      const cells = delays.map((d) => distance.rows.find((r) => r.request === request && r.delayMs === d));
-      return [request, cells[0].roundTrips, ...cells.map((r) => fmt(r.ttfbMs))];
+      const cells = delays.map((d) => distanceRow(distance.rows, request, d));
+      return [request, cells[0]?.roundTrips ?? "–", ...cells.map((r) => fmt(r.ttfbMs))];
     }),
   );
 }
 
-export function renderDistanceSummary(distance) {
+export function renderDistanceSummary(distance: DistanceResults): string {
   const lines = ["Distance (TTFB ms, median; every D1 round trip delayed by N ms):"];
   for (const row of distance.rows)
     lines.push(
@@ -343,25 +350,27 @@ export function renderDistanceSummary(distance) {
 }
 
 /** The "Performance" section for README.md (bench/README-section.md), from the same results. */
-export function renderReadmeSection(results) {
+export function renderReadmeSection(results: BenchResults): string {
   const { machine, argon2, load, roundTrips, size, coldStart } = results;
   const cpus = Number.parseInt(machine.cpu, 10) || 1;
   const rows = budgets(results).map((r) => [r.what, r.measured, r.budget, plain(r.ok)]);
   const loginC16 = load?.find((r) => r.name.startsWith("POST") && r.connections === 16);
+  // The one-minute figure (loadavg() always gives three).
+  const [loadAtStart = 0] = machine.loadAverageAtStart;
   const out = [
     "## Performance",
     "",
     "`npm run bench` builds and starts the app exactly as `npm start` does (a fresh local D1, `RATE_LIMITS=off`), then measures it from outside: argon2id inside workerd against native argon2 in Node, HTTP latency and throughput with autocannon at 1 and 16 connections, D1 round trips per request, the deploy bundle and client JS sizes, and cold start. It writes `bench/results.md` (every figure, with the method) and `bench/results.json`, and takes about " +
       `${Math.ceil(results.totalSeconds / 60)} minutes on a 2-core machine. \`npm run bench:argon2-candidates\` re-runs the comparison of argon2 builds from npm. \`npm test\` includes \`npm run check:size\`, which fails when the worker or the login page's JS outgrows its budget.`,
     "",
-    `Latest run: ${machine.date.slice(0, 10)}, commit ${machine.commit}, ${machine.cpu}, Node ${machine.node}, local \`wrangler dev\` (load average ${machine.loadAverageAtStart[0]} at the start${machine.loadAverageAtStart[0] > 2 ? ": other work shared the machine" : ""}${machine.nice ? `; the bench ran at nice ${machine.nice}` : ""}). Medians of ${results.settings.repeats} runs, with (min–max):`,
+    `Latest run: ${machine.date.slice(0, 10)}, commit ${machine.commit}, ${machine.cpu}, Node ${machine.node}, local \`wrangler dev\` (load average ${loadAtStart} at the start${loadAtStart > 2 ? ": other work shared the machine" : ""}${machine.nice ? `; the bench ran at nice ${machine.nice}` : ""}). Medians of ${results.settings.repeats} runs, with (min–max):`,
     "",
     table(["what", "measured", "budget", "status"], rows),
     "",
   ];
-  if (machine.loadAverageAtStart[0] > cpus)
+  if (loadAtStart > cpus)
     out.push(
-      `The load average (${machine.loadAverageAtStart[0]}) was above the ${cpus} cores: the latency figures carry the other work's interference, so the latency budgets can only be judged by a run on a quiet machine. Sizes and round trips don't depend on load.`,
+      `The load average (${loadAtStart}) was above the ${cpus} cores: the latency figures carry the other work's interference, so the latency budgets can only be judged by a run on a quiet machine. Sizes and round trips don't depend on load.`,
       "",
     );
   if (argon2)
@@ -380,18 +389,19 @@ export function renderReadmeSection(results) {
   }
   if (size)
     out.push(
-      `- Size: the worker uploads ${size.worker.rawKiB} KiB (${size.worker.gzipKiB} KiB gzipped); the login page loads ${size.client.pages["/login/"].gzipKiB} KiB of gzipped JS.`,
+      `- Size: the worker uploads ${size.worker.rawKiB} KiB (${size.worker.gzipKiB} KiB gzipped); the login page loads ${loginPageGzipKiB(size)} KiB of gzipped JS.`,
     );
-  if (results.distance) {
-    const far = Math.max(...results.distance.rows.map((r) => r.delayMs));
-    const at = (request, d) => results.distance.rows.find((r) => r.request === request && r.delayMs === d);
+  const { distance } = results;
+  if (distance) {
+    const far = Math.max(...distance.rows.map((r) => r.delayMs));
+    const at = (request: string, d: number) => distanceRow(distance.rows, request, d);
     const dash = at("GET /dash/ (signed in)", far);
     const home = at("GET / (signed out)", far);
     const login = at("POST /login/ (success)", far);
     out.push(
-      `- Distance from the database (\`npm run bench:distance\`${distanceRun(results.distance)}; time to first byte in ms, medians (min–max), every D1 round trip delayed by N ms):`,
+      `- Distance from the database (\`npm run bench:distance\`${distanceRun(distance)}; time to first byte in ms, medians (min–max), every D1 round trip delayed by N ms):`,
       "",
-      distanceTable(results.distance),
+      distanceTable(distance),
       "",
       `  For a user ${far} ms from the D1 instance that answers, a signed-in page costs ${plural(dash.roundTrips - home.roundTrips)} more than a signed-out one (${dash.ttfbMs.median.toFixed(0)} against ${home.ttfbMs.median.toFixed(0)} ms) and a login ${plural(login.roundTrips)} plus the hash (${login.ttfbMs.median.toFixed(0)} ms); with read replication on, the signed-in page's read is answered by a replica near the user, so that round trip shrinks to the distance to the nearest replica, while a login's write still travels to the primary.`,
     );
