@@ -4,7 +4,7 @@
 //    A request with `X-Bench-D1-Delay-Ms: N` has every round trip delayed by N ms: the database as
 //    seen from N ms away (the distance bench; the local D1 is otherwise about 1 ms away).
 // 2. `/__bench/*` times the app's own password module inside workerd.
-// Run by bench/run.mjs with `wrangler dev bench/worker.ts`; the production bundle stays app/worker.ts.
+// Run by bench/run.ts with `wrangler dev bench/worker.ts`; the production bundle stays app/worker.ts.
 
 import { hashPassword, verifyPassword } from "../app/passwords/password.server";
 import app from "../app/worker";

@@ -5,16 +5,17 @@
 // (seconds per GET load run, 3), BENCH_LOGIN_DURATION (seconds per login run, 5), BENCH_REPEATS (runs per load scenario, 3), BENCH_BREAKDOWN=0 to skip the
 // per-package size breakdown (it rebuilds with server source maps at the end; by default it runs only
 // when the bench has taken under 210 s so far, to stay within 5 minutes; BENCH_BREAKDOWN=1 forces it,
-// and `node bench/run.mjs --breakdown-only` adds it to the last results afterwards). `npm run bench:argon2`
+// and `node bench/run.ts --breakdown-only` adds it to the last results afterwards). `npm run bench:argon2`
 // (`--argon2-only`) builds, starts the bench worker and runs only the argon2 stage: it prints the figures
 // with the load average and writes nothing, for iterating on the kernel (app/passwords/argon2/).
-// `npm run bench:distance` (`node bench/run.mjs --distance-only`) runs only the distance bench (D1
+// `npm run bench:distance` (`node bench/run.ts --distance-only`) runs only the distance bench (D1
 // round trips delayed by 0, 50 and 150 ms; about a minute) and adds it to the last results.
 import { execSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, getPriority, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import type autocannon from "autocannon";
 import { wranglerDevArgs } from "../harness/app-server.ts";
 import { FormClient, formHeaders } from "../harness/http-client.ts";
 import { freePort } from "../harness/ports.ts";
@@ -22,30 +23,36 @@ import { fetchStatus, root, run, start, stop, stopAll, stopChildrenOnSignal, wai
 import { summarise } from "../harness/stats.ts";
 import { measureArgon2 } from "./lib/argon2.ts";
 import { bytesByPackage } from "./lib/breakdown.ts";
-import { benchUser, freshLoginPair, pool, register, signIn } from "./lib/browser.ts";
+import { type BenchUser, benchUser, freshLoginPair, pool, register, signIn } from "./lib/browser.ts";
 import { measureDistance } from "./lib/distance.ts";
-import { loadRun } from "./lib/load.ts";
+import { type LoadResult, loadRun } from "./lib/load.ts";
 import { renderDistanceSummary, renderMarkdown, renderReadmeSection, renderSummary } from "./lib/report.ts";
+import type { BenchResults, LoadRow, Machine, RoundTripRow, SizeResults } from "./lib/results.ts";
 import { bundleWorker, clientJsPerPage, largestInputs } from "./lib/size.ts";
 import { measureStartup } from "./lib/startup.ts";
 
 /** Writes results.md and README-section.md from the results; results.json formatted as `npm run lint` expects. */
-function writeReports(results) {
+function writeReports(results: BenchResults) {
   writeFileSync(join(root, "bench/results.md"), renderMarkdown(results, readCandidates()));
   writeFileSync(join(root, "bench/README-section.md"), renderReadmeSection(results));
   run("npx", ["biome", "format", "--write", "--no-errors-on-unmatched", "bench/results.json"]);
 }
 
-// `node bench/run.mjs --report-only`: re-render results.md and README-section.md from results.json.
+/** The last results.json. */
+function readResults(): BenchResults {
+  return JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8")) as BenchResults;
+}
+
+// `node bench/run.ts --report-only`: re-render results.md and README-section.md from results.json.
 if (process.argv.includes("--report-only")) {
-  const results = JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8"));
+  const results = readResults();
   writeReports(results);
   console.log(renderSummary(results));
   process.exit(0);
 }
 
 /** Which packages the worker's bytes come from: rebuilds with server source maps (replacing build/). */
-function sizeByPackage(outdir) {
+function sizeByPackage(outdir: string) {
   run("npx", ["remix", "vite:build", "--sourcemapServer"], { log });
   bundleWorker(outdir, log);
   return bytesByPackage(outdir).slice(0, 15);
@@ -70,33 +77,44 @@ const work = mkdtempSync(join(tmpdir(), "edge-auth-bench-"));
 const persist = join(work, "d1");
 const logFile = join(root, "bench/bench.log");
 writeFileSync(logFile, "");
-const log = (text) => appendFileSync(logFile, text.endsWith("\n") ? text : `${text}\n`);
+const log = (text: string) => appendFileSync(logFile, text.endsWith("\n") ? text : `${text}\n`);
 const began = performance.now();
-const stageTimes = {};
+const stageTimes: Record<string, number> = {};
 
-// `node bench/run.mjs --breakdown-only`: add the per-package breakdown to the last results.json.
+// `node bench/run.ts --breakdown-only`: add the per-package breakdown to the last results.json.
 if (process.argv.includes("--breakdown-only")) {
-  const results = JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8"));
-  results.size.byPackage = sizeByPackage(join(work, "dry-run-maps"));
+  const results = readResults();
+  if (!results.size) throw new Error("bench/results.json has no sizes: run `npm run bench` first");
+  const byPackage = sizeByPackage(join(work, "dry-run-maps"));
+  results.size.byPackage = byPackage;
   delete results.size.byPackageSkipped;
   writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
   writeReports(results);
   rmSync(work, { recursive: true, force: true });
-  console.log(results.size.byPackage.map((row) => `${row.owner}: ${row.KiB} KiB`).join("\n"));
+  console.log(byPackage.map((row) => `${row.owner}: ${row.KiB} KiB`).join("\n"));
   process.exit(0);
 }
 
-async function stage(name, task) {
+async function stage<T>(name: string, task: () => T | Promise<T>): Promise<T> {
   const t0 = performance.now();
   process.stdout.write(`• ${name}… `);
   log(`\n===== ${name} =====`);
   const result = await task();
-  stageTimes[name] = Math.round(performance.now() - t0) / 1000;
-  process.stdout.write(`${stageTimes[name].toFixed(1)} s\n`);
+  const seconds = Math.round(performance.now() - t0) / 1000;
+  stageTimes[name] = seconds;
+  process.stdout.write(`${seconds.toFixed(1)} s\n`);
   return result;
 }
 
-function machine() {
+/** The version of the wrangler the bench runs. */
+function wranglerVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(root, "node_modules/wrangler/package.json"), "utf8")) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
+function machine(): Machine {
   const commit = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
   const dirty = execSync("git status --porcelain -- app drizzle migrations package.json", {
     cwd: root,
@@ -110,32 +128,36 @@ function machine() {
     loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
     /** The bench's nice value: `nice -n -10 npm run bench` gives it the CPU over other work on a shared machine. */
     nice: getPriority(),
-    wrangler: JSON.parse(readFileSync(join(root, "node_modules/wrangler/package.json"), "utf8")).version,
+    wrangler: wranglerVersion(),
   };
 }
 
 /** Mints what a login POST needs: a fresh anonymous cookie and its CSRF token, one pair per request. */
-async function loginPairs(origin, count) {
+async function loginPairs(origin: string, count: number) {
   return pool(count, 8, () => freshLoginPair(origin));
 }
 
-async function loadScenarios(origin, users) {
-  const signedIn = await signIn(origin, users[0]);
+type Scenario = { name: string; path: string; expect: number; headers?: Record<string, string>; login?: boolean };
+
+async function loadScenarios(origin: string, users: BenchUser[]): Promise<LoadRow[]> {
+  const [firstUser] = users;
+  if (!firstUser) throw new Error("no users to sign in");
+  const signedIn = await signIn(origin, firstUser);
   const dashCookie = signedIn.browser.cookieHeader();
   const check = await new FormClient(origin).fetch("/dash/", { headers: { Cookie: dashCookie } });
   if (check.status !== 200) throw new Error(`the minted session does not open /dash/ (${check.status})`);
 
-  const scenarios = [
+  const scenarios: Scenario[] = [
     { name: "GET /", path: "/", expect: 200 },
     { name: "GET /login/", path: "/login/", expect: 200 },
     { name: "GET /dash/ (signed in)", path: "/dash/", expect: 200, headers: { Cookie: dashCookie } },
     { name: "GET /healthcheck/", path: "/healthcheck/", expect: 200 },
     { name: "POST /login/ (valid, fresh CSRF)", path: "/login/", expect: 303, login: true },
   ];
-  const results = [];
+  const results: LoadRow[] = [];
   for (const scenario of scenarios) {
     for (const connections of [1, 16]) {
-      const runs = [];
+      const runs: LoadResult[] = [];
       let pairsReused = 0;
       let drainTimeouts = 0;
       // Logins are argon2-bound: 16 at once finish together, so they get longer runs.
@@ -143,7 +165,7 @@ async function loadScenarios(origin, users) {
       // Enough fresh pairs for the run; sized from the previous run once there is one (argon2 bounds it).
       let pairsNeeded = Math.ceil(seconds * (connections === 1 ? 60 : 90)) + 20;
       for (let r = 0; r < repeats; r++) {
-        let requests;
+        let requests: autocannon.Request[] | undefined;
         if (scenario.login) {
           const pairs = await loginPairs(origin, pairsNeeded);
           let next = 0;
@@ -156,6 +178,7 @@ async function loadScenarios(origin, users) {
                 const pair = pairs[next % pairs.length];
                 const user = users[next % users.length];
                 next += 1;
+                if (!pair || !user) throw new Error("no login pairs or users for the login run");
                 return {
                   ...request,
                   headers: { ...formHeaders(origin), Cookie: pair.cookie },
@@ -190,7 +213,7 @@ async function loadScenarios(origin, users) {
           await fetchStatus(`${origin}/healthcheck/`, 30_000);
         } catch (error) {
           drainTimeouts += 1;
-          log(`drain after ${scenario.name} c=${connections}: ${error.message}`);
+          log(`drain after ${scenario.name} c=${connections}: ${(error as Error).message}`);
         }
         pairsNeeded = Math.ceil(result.requests * 1.5) + 30;
         runs.push(result);
@@ -216,8 +239,8 @@ async function loadScenarios(origin, users) {
 }
 
 /** D1 round trips per request type, read from the bench worker's X-Bench-D1-* headers. */
-async function roundTrips(origin, runId) {
-  const count = (response) => ({
+async function roundTrips(origin: string, runId: string): Promise<RoundTripRow[]> {
+  const count = (response: Response) => ({
     status: response.status,
     roundTrips: Number(response.headers.get("X-Bench-D1-Round-Trips")),
     statements: Number(response.headers.get("X-Bench-D1-Statements")),
@@ -238,7 +261,7 @@ async function roundTrips(origin, runId) {
     (await failing.post("/login/", { email: user.email, password: "wrong password 123" })).response,
   );
   const logout = count((await loginBrowser.post("/logout/", {})).response);
-  return [
+  const rows: Omit<RoundTripRow, "withinBudget">[] = [
     { request: "GET /dash/ (signed in)", ...dash, budget: 1 },
     { request: "GET / (signed in)", ...home, budget: 1 },
     { request: "GET /healthcheck/", ...health, budget: 1 },
@@ -247,11 +270,12 @@ async function roundTrips(origin, runId) {
     { request: "GET /login/ (signed out)", ...loginPage, budget: null },
     { request: "POST /login/ (wrong password)", ...failedLogin, budget: null },
     { request: "POST /logout/", ...logout, budget: null },
-  ].map((row) => ({ ...row, withinBudget: row.budget === null ? null : row.roundTrips <= row.budget }));
+  ];
+  return rows.map((row) => ({ ...row, withinBudget: row.budget === null ? null : row.roundTrips <= row.budget }));
 }
 
 /** wrangler dev as `npm start` runs it, on the bench's ports and D1, per-IP limits off; `entry` the bench worker. */
-const devArgs = (port, inspectorPort, entry) =>
+const devArgs = (port: number, inspectorPort: number, entry?: string) =>
   wranglerDevArgs({ port, inspectorPort, persistTo: persist, vars: { RATE_LIMITS: "off" }, entry });
 
 async function argon2Only() {
@@ -265,13 +289,17 @@ async function argon2Only() {
   const loadBefore = loadavg();
   const argon2 = await stage("argon2id: workerd vs native", () => measureArgon2(benchOrigin));
   await stop(bench);
-  const load = (values) => values.map((value) => value.toFixed(2)).join(", ");
+  const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(", ");
   console.log(JSON.stringify(argon2, null, 2));
   console.log(`load average before ${load(loadBefore)}, after ${load(loadavg())}`);
 }
 
 async function main() {
-  const results = { machine: machine(), settings: { durationSeconds, loginDurationSeconds, repeats, users: USERS } };
+  // The stage times and the total are added at the end.
+  const results: Omit<BenchResults, "stageSeconds" | "totalSeconds"> = {
+    machine: machine(),
+    settings: { durationSeconds, loginDurationSeconds, repeats, users: USERS },
+  };
   const runId = Date.now().toString(36);
   const appOrigin = `http://127.0.0.1:${ports.app}`;
   const benchOrigin = `http://127.0.0.1:${ports.bench}`;
@@ -290,17 +318,18 @@ async function main() {
 
   const users = await stage(`register ${USERS} users through the form`, async () => {
     const list = Array.from({ length: USERS }, (_, i) => benchUser(i, runId));
-    await pool(list.length, 4, (i) => register(appOrigin, list[i]));
+    await pool(list.length, 4, (i) => register(appOrigin, benchUser(i, runId)));
     return list;
   });
 
   results.load = await stage("HTTP load (autocannon)", () => loadScenarios(appOrigin, users));
 
-  results.size = await stage("sizes (wrangler deploy --dry-run, client manifest)", async () => {
+  const size = await stage("sizes (wrangler deploy --dry-run, client manifest)", async (): Promise<SizeResults> => {
     const outdir = join(work, "dry-run");
     const worker = bundleWorker(outdir, log);
     return { worker, largestInputs: largestInputs(outdir), client: clientJsPerPage() };
   });
+  results.size = size;
   await stop(app);
 
   // 2. Cold start of the same worker (no build): wrangler dev as `npm start` runs it, and workerd's startup profile.
@@ -330,28 +359,32 @@ async function main() {
   // 4. Which packages the worker's bytes come from (rebuilds with server source maps; last, as it replaces build/).
   const elapsed = (performance.now() - began) / 1000;
   if (breakdown === "1" || (breakdown === "auto" && elapsed < 210)) {
-    results.size.byPackage = await stage("size breakdown by package (build with server source maps)", async () =>
+    size.byPackage = await stage("size breakdown by package (build with server source maps)", async () =>
       sizeByPackage(join(work, "dry-run-maps")),
     );
   } else {
-    results.size.byPackageSkipped =
+    size.byPackageSkipped =
       breakdown === "0" ? "BENCH_BREAKDOWN=0" : `the bench had already taken ${elapsed.toFixed(0)} s`;
   }
 
   results.machine.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
-  results.stageSeconds = stageTimes;
-  results.totalSeconds = Math.round(performance.now() - began) / 1000;
-  writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  writeReports(results);
-  console.log(`\n${renderSummary(results)}`);
+  const finished: BenchResults = {
+    ...results,
+    stageSeconds: stageTimes,
+    totalSeconds: Math.round(performance.now() - began) / 1000,
+  };
+  writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(finished, null, 2)}\n`);
+  writeReports(finished);
+  console.log(`\n${renderSummary(finished)}`);
   console.log(
-    `Wrote bench/results.json, bench/results.md and bench/README-section.md in ${results.totalSeconds.toFixed(0)} s.`,
+    `Wrote bench/results.json, bench/results.md and bench/README-section.md in ${finished.totalSeconds.toFixed(0)} s.`,
   );
 }
 
-function readCandidates() {
+/** The argon2 builds compared once (bench/argon2-candidates/, since removed): their table, when the file is there. */
+function readCandidates(): { markdown: string } | null {
   try {
-    return JSON.parse(readFileSync(join(root, "bench/argon2-candidates/results.json"), "utf8"));
+    return JSON.parse(readFileSync(join(root, "bench/argon2-candidates/results.json"), "utf8")) as { markdown: string };
   } catch {
     return null;
   }
@@ -383,7 +416,7 @@ async function distanceOnly() {
     measureDistance(benchOrigin, runId),
   );
   await stop(bench);
-  const results = JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8"));
+  const results = readResults();
   results.distance = {
     ...distance,
     machine: { ...machine(), loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100) },
@@ -398,7 +431,7 @@ try {
   else if (process.argv.includes("--argon2-only")) await argon2Only();
   else await main();
 } catch (error) {
-  console.error(`\nBench failed: ${error?.stack ?? error}\nSee ${logFile}`);
+  console.error(`\nBench failed: ${(error instanceof Error && error.stack) || error}\nSee ${logFile}`);
   process.exitCode = 1;
 } finally {
   await stopAll();
