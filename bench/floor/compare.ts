@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { freePort } from "../../harness/ports.ts";
 import { root, run, start, stop, stopChildrenOnSignal, waitFor } from "../../harness/processes.ts";
-import { median, round, summarise } from "../../harness/stats.ts";
+import { median, round, type Summary, summarise } from "../../harness/stats.ts";
 import { benchUser, register, signIn } from "../lib/browser.ts";
 import { analyseProfile } from "../lib/startup.ts";
 
@@ -22,13 +22,18 @@ const STARTUPS = Number(process.env.FLOOR_STARTUPS ?? 5);
 const work = mkdtempSync(join(tmpdir(), "edge-auth-floor-"));
 const load = () => loadavg().map((value) => round(value, 2));
 
-const apps = {
+type AppName = "app" | "floor";
+/** Each worker's folder and config. */
+const apps: Record<AppName, { dir: string; config: string }> = {
   app: { dir: root, config: join(root, "wrangler.toml") },
   floor: { dir: floorDir, config: join(floorDir, "wrangler.toml") },
 };
 
-/** Builds a worker as `npm start` does, then its deploy bundle (worker.bundle) for `wrangler check startup`. */
-function build(name) {
+/**
+ * Builds a worker as `npm start` does, then its deploy bundle (worker.bundle) for `wrangler check startup`;
+ * returns the bundle's folder.
+ */
+function build(name: AppName): string {
   const { dir, config } = apps[name];
   const viteConfig = join(root, "vite.config.ts");
   run("npx", ["remix", "vite:build", "--config", viteConfig], { cwd: dir, env: { NODE_ENV: "production" } });
@@ -41,21 +46,25 @@ function build(name) {
     ],
     { cwd: dir },
   );
-  apps[name].bundle = outdir;
+  return outdir;
 }
+
+/** A worker being served: wrangler's proxy (`origin`) and the user worker's own socket. */
+type Served = { origin: string; workerOrigin: string; close: () => Promise<void> };
 
 /**
  * Served as `npm start` serves the app: `wrangler dev` on the built worker (the floor with its own
  * config). Two origins: wrangler's proxy (end to end) and the user worker's own workerd socket (at
  * the worker), which wrangler names in its debug log.
  */
-async function serve(name, persist) {
+async function serve(name: AppName, persist: string): Promise<Served> {
   const { config } = apps[name];
   // The floor's one query needs no table.
   if (name === "app") run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  let workerOrigin = null;
+  // Set by onOutput below, once wrangler names it (`as`: not narrowed to null for good by this line).
+  let workerOrigin = null as string | null;
   const child = start(
     "npx",
     [
@@ -65,7 +74,7 @@ async function serve(name, persist) {
     ],
     {
       env: { WRANGLER_LOG: "debug" },
-      onOutput: (text) => {
+      onOutput: (text: string) => {
         const port = /"userWorkerUrl":\{[^}]*"port":"(\d+)"/.exec(text)?.[1];
         if (port) workerOrigin = `http://127.0.0.1:${port}`;
       },
@@ -77,14 +86,14 @@ async function serve(name, persist) {
 }
 
 /** A signed-in cookie for /dash/: a user registered and signed in through the forms. */
-async function signedInCookie(origin) {
+async function signedInCookie(origin: string) {
   const user = benchUser(0, `floor-${Date.now()}`);
   await register(origin, user);
   const { browser } = await signIn(origin, user);
   return browser.cookieHeader();
 }
 
-async function timed(origin, path, cookie) {
+async function timed(origin: string, path: string, cookie?: string) {
   const t0 = performance.now();
   const response = await fetch(origin + path, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
   await response.arrayBuffer();
@@ -96,48 +105,55 @@ async function timed(origin, path, cookie) {
 const PAGE = "floor GET /login/ (page)";
 const QUERY = "floor GET /query (one D1 query)";
 
-function ratios(s) {
-  const page = s[PAGE].median;
-  const query = s[QUERY].median;
+function ratios(s: Record<string, Summary>) {
+  const median = (name: string) => {
+    const summary = s[name];
+    if (!summary) throw new Error(`no timings of ${name}`);
+    return summary.median;
+  };
+  const page = median(PAGE);
+  const query = median(QUERY);
   return {
-    "GET / over the floor page": round(s["app GET /"].median / page),
-    "GET /login/ over the floor page": round(s["app GET /login/"].median / page),
-    "GET /dash/ over floor page + floor query": round(s["app GET /dash/ (signed in)"].median / (page + query)),
+    "GET / over the floor page": round(median("app GET /") / page),
+    "GET /login/ over the floor page": round(median("app GET /login/") / page),
+    "GET /dash/ over floor page + floor query": round(median("app GET /dash/ (signed in)") / (page + query)),
   };
 }
 
+type Via = "atTheWorker" | "endToEnd";
+type Target = { via: Via; name: string; origin: string; path: string; cookie?: string; times: number[] };
+
 /** The five requests at both origins, one after another in each round, the order rotated every round. */
-async function interleaved(app, floor) {
+async function interleaved(app: Served, floor: Served) {
   const cookie = await signedInCookie(app.origin);
-  const requests = [
+  const requests: [name: string, server: Served, path: string, cookie?: string][] = [
     ["app GET /", app, "/"],
     ["app GET /login/", app, "/login/"],
     ["app GET /dash/ (signed in)", app, "/dash/", cookie],
     [PAGE, floor, "/login/"],
     [QUERY, floor, "/query"],
   ];
-  const targets = requests.flatMap(([name, server, path, c]) => [
-    { via: "atTheWorker", name, origin: server.workerOrigin, path, cookie: c },
-    { via: "endToEnd", name, origin: server.origin, path, cookie: c },
+  // Each request at each origin, with the times it took.
+  const targets: Target[] = requests.flatMap(([name, server, path, c]): Target[] => [
+    { via: "atTheWorker", name, origin: server.workerOrigin, path, cookie: c, times: [] },
+    { via: "endToEnd", name, origin: server.origin, path, cookie: c, times: [] },
   ]);
-  const times = { atTheWorker: {}, endToEnd: {} };
-  for (const t of targets) times[t.via][t.name] = [];
   for (let warm = 0; warm < 20; warm++) for (const t of targets) await timed(t.origin, t.path, t.cookie);
   for (let roundIndex = 0; roundIndex < ROUNDS; roundIndex++) {
-    for (let i = 0; i < targets.length; i++) {
-      const t = targets[(i + roundIndex) % targets.length];
-      times[t.via][t.name].push(await timed(t.origin, t.path, t.cookie));
+    // The order rotated by one each round.
+    const shift = roundIndex % targets.length;
+    for (const t of [...targets.slice(shift), ...targets.slice(0, shift)]) {
+      t.times.push(await timed(t.origin, t.path, t.cookie));
     }
   }
-  const result = {};
-  for (const via of ["atTheWorker", "endToEnd"]) {
-    const s = Object.fromEntries(Object.entries(times[via]).map(([name, list]) => [name, summarise(list)]));
-    result[via] = {
+  const figures = (via: Via) => {
+    const s = Object.fromEntries(targets.filter((t) => t.via === via).map((t) => [t.name, summarise(t.times)]));
+    return {
       ms: Object.fromEntries(Object.entries(s).map(([k, v]) => [k, { median: round(v.median), min: round(v.min) }])),
       ratios: ratios(s),
     };
-  }
-  return result;
+  };
+  return { atTheWorker: figures("atTheWorker"), endToEnd: figures("endToEnd") };
 }
 
 async function pages() {
@@ -156,15 +172,15 @@ async function pages() {
 }
 
 /** Module evaluation at startup (CPU of `wrangler check startup`'s profile), app and floor alternating. */
-function coldStarts() {
-  const cpu = { app: [], floor: [] };
+function coldStarts(bundles: Record<AppName, string>) {
+  const cpu: Record<AppName, number[]> = { app: [], floor: [] };
   const loadBefore = load();
   for (let i = 0; i < STARTUPS; i++) {
-    for (const name of ["app", "floor"]) {
+    for (const name of ["app", "floor"] as const) {
       const file = join(work, `${name}-startup-${i}.cpuprofile`);
       run(
         "npx",
-        ["wrangler", "check", "startup", "--worker", join(apps[name].bundle, "worker.bundle"), "--outfile", file],
+        ["wrangler", "check", "startup", "--worker", join(bundles[name], "worker.bundle"), "--outfile", file],
         {
           cwd: apps[name].dir,
         },
@@ -182,10 +198,10 @@ function coldStarts() {
 
 try {
   const startedAt = new Date().toISOString();
-  build("floor");
-  build("app");
+  const floorBundle = build("floor");
+  const appBundle = build("app");
   const requests = await pages();
-  const coldStart = coldStarts();
+  const coldStart = coldStarts({ app: appBundle, floor: floorBundle });
   const results = { startedAt, rounds: ROUNDS, requests, coldStart };
   mkdirSync(floorDir, { recursive: true });
   writeFileSync(join(floorDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
