@@ -274,9 +274,18 @@ async function roundTrips(origin: string, runId: string): Promise<RoundTripRow[]
   return rows.map((row) => ({ ...row, withinBudget: row.budget === null ? null : row.roundTrips <= row.budget }));
 }
 
-/** wrangler dev as `npm start` runs it, on the bench's ports and D1, per-IP limits off; `entry` the bench worker. */
+/**
+ * wrangler dev as `npm start` runs it, on the bench's ports and D1, per-IP limits off; `entry` the bench worker.
+ * APP_ORIGIN as `npm start` sets it: a registration sends a confirmation link, and answers 500 without one.
+ */
 const devArgs = (port: number, inspectorPort: number, entry?: string) =>
-  wranglerDevArgs({ port, inspectorPort, persistTo: persist, vars: { RATE_LIMITS: "off" }, entry });
+  wranglerDevArgs({
+    port,
+    inspectorPort,
+    persistTo: persist,
+    vars: { APP_ORIGIN: `http://localhost:${port}`, RATE_LIMITS: "off" },
+    entry,
+  });
 
 async function argon2Only() {
   const benchOrigin = `http://127.0.0.1:${ports.bench}`;
