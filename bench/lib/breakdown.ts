@@ -27,7 +27,7 @@ function decodeSegment(segment: string): number[] {
 }
 
 /** "react-dom", "@remix-run/router", "app", "build (unmapped)"… for a source path. */
-export function ownerOf(source: string): string {
+function ownerOf(source: string): string {
   const path = source.replace(/^(\.\.\/)+/, "").replace(/^webpack:\/\//, "");
   // drizzle-orm's own source maps name "../src/…", which lands at node_modules/src/.
   if (path.includes("node_modules/src/")) return "drizzle-orm";

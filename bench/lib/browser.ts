@@ -2,7 +2,7 @@
 // concurrency pool.
 import { FormClient } from "../../harness/http-client.ts";
 
-export const PASSWORD = "bench password 0123";
+const PASSWORD = "bench password 0123";
 
 /** The register form's fields for one bench user. */
 export type BenchUser = {

@@ -10,9 +10,9 @@ import { median, summarise } from "../../harness/stats.ts";
 import { benchUser, freshLoginPair, register, signIn } from "./browser.ts";
 import type { Budget, Machine } from "./results.ts";
 
-export const DISTANCES_MS = [0, 50, 150];
+const DISTANCES_MS = [0, 50, 150];
 /** Rendering and scheduling noise allowed on top of the round trips a budget grants. */
-export const TOLERANCE_MS = 10;
+const TOLERANCE_MS = 10;
 
 const REQUESTS = [
   "GET /dash/ (signed in)",
@@ -125,7 +125,7 @@ export function distanceRow(rows: readonly DistanceRow[], request: string, delay
 }
 
 /** The budgets, per distance: each with what was measured. */
-export function distanceBudgets(rows: readonly DistanceRow[]): Budget[] {
+function distanceBudgets(rows: readonly DistanceRow[]): Budget[] {
   const budgets: Budget[] = [];
   const login0 = distanceRow(rows, "POST /login/ (success)", 0);
   const gapAt = (delayMs: number) =>

@@ -13,7 +13,7 @@ const plain = (ok: boolean | null | undefined) => (ok === null || ok === undefin
 const loginPageGzipKiB = (size: SizeResults) => size.client.pages["/login/"]?.gzipKiB ?? "n/a";
 
 /** Every budget from issue #5 with its measured value. */
-export function budgets(results: BenchResults): Budget[] {
+function budgets(results: BenchResults): Budget[] {
   const rows: Budget[] = [];
   const { argon2, load, roundTrips, size, coldStart } = results;
   if (argon2) {
@@ -326,7 +326,7 @@ function distanceRun(distance: DistanceResults): string {
 }
 
 /** Requests down, distances across: TTFB medians, and the round trips each request made. */
-export function distanceTable(distance: DistanceResults): string {
+function distanceTable(distance: DistanceResults): string {
   const delays = [...new Set(distance.rows.map((r) => r.delayMs))];
   const requests = [...new Set(distance.rows.map((r) => r.request))];
   return table(

@@ -1,11 +1,11 @@
 // Sizes: the minified worker upload (`wrangler deploy --dry-run --outdir`) and the client JS each page
 // loads (from Remix's client manifest). gzip sizes use zlib level 9.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { root, run } from "../../harness/processes.ts";
 
-export const BUDGETS = {
+const BUDGETS = {
   /**
    * Worker upload (script + wasm), gzipped: issue 19's 250. It was 250.5 once issue 17 landed; the
    * worker build leaving out react-dom's browser renderer (vite.config.ts) took it to 194.4.
@@ -16,7 +16,7 @@ export const BUDGETS = {
 };
 
 /** Each page of the app and the route modules that render it. */
-export const PAGES: Record<string, string[]> = {
+const PAGES: Record<string, string[]> = {
   "/": ["root", "routes/_index"],
   "/login/": ["root", "routes/login"],
   "/register/": ["root", "routes/register"],
@@ -85,7 +85,7 @@ type ClientManifest = {
   routes: Record<string, { module: string; imports?: string[] } | undefined>;
 };
 
-export function clientManifest(): { file: string; manifest: ClientManifest } {
+function clientManifest(): { file: string; manifest: ClientManifest } {
   const assets = join(root, "build/client/assets");
   const file = readdirSync(assets).find((name) => /^manifest-.*\.js$/.test(name));
   if (!file) throw new Error("no Remix client manifest in build/client/assets: run `npm run build` first");
@@ -127,15 +127,4 @@ export function clientJsPerPage() {
     budgetLoginGzipKiB: BUDGETS.loginPageJsGzipKiB,
     withinBudget: login.gzipKiB <= BUDGETS.loginPageJsGzipKiB,
   };
-}
-
-/** gzip sizes of JS files named by URL path under build/client (e.g. what a live page referenced). */
-export function gzipOfClientFiles(urls: Iterable<string>) {
-  let gzip = 0;
-  for (const url of urls) gzip += gzipSize(readFileSync(join(root, "build/client", url)));
-  return kib(gzip);
-}
-
-export function fileKiB(path: string) {
-  return kib(statSync(path).size);
 }
