@@ -1,5 +1,6 @@
-// `npx node scripts/generate-flask-users.ts N FILE` (Node 24, from node_modules): a CSV shaped like the Flask site's export, N users
-// with well-formed (not crackable: random digests) werkzeug hashes, to measure `npm run users:import`.
+// `npx node scripts/generate-flask-users.ts N FILE` (Node 24, from node_modules): a CSV shaped like
+// the Flask site's export, N users with well-formed (not crackable: random digests) werkzeug hashes,
+// to measure `npm run users:import`.
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 
