@@ -28,7 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const { env } = context.cloudflare;
   return answerJson(async () => {
     const user = await requireUser(request, context);
-    const submission = await submitForm(request, context, { schema: CredentialForm });
+    const submission = await submitForm(request, context, { schema: CredentialForm, ipLimit: "refuse" });
     if (!submission.ok) return jsonRefusal(submission.reply);
     const unconfirmed = confirmationNeeded(user);
     if (unconfirmed) return unconfirmed;

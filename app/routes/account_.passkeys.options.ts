@@ -12,7 +12,7 @@ import { serverMessages } from "~/messages";
 export async function action({ request, context }: ActionFunctionArgs) {
   return answerJson(async () => {
     const user = await requireUser(request, context);
-    const submission = await submitForm(request, context, { schema: z.object({}) });
+    const submission = await submitForm(request, context, { schema: z.object({}), ipLimit: "refuse" });
     if (!submission.ok) return jsonRefusal(submission.reply);
     const unconfirmed = confirmationNeeded(user);
     if (unconfirmed) return unconfirmed;

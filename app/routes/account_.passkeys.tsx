@@ -57,7 +57,11 @@ const PasskeyForm = z.object({
 export async function action({ request, context }: ActionFunctionArgs) {
   const { env } = context.cloudflare;
   const user = await requireUser(request, context);
-  const submission = await submitForm(request, context, { schema: PasskeyForm, keep: ["passkey", "name"] });
+  const submission = await submitForm(request, context, {
+    schema: PasskeyForm,
+    keep: ["passkey", "name"],
+    ipLimit: "refuse",
+  });
   if (!submission.ok) return submission.reply;
   const { intent, passkey: id, name } = submission.data;
   const db = getDb(context);

@@ -1,7 +1,10 @@
-// Per-IP limits on login and register POSTs (the [[ratelimits]] binding), keyed by CF-Connecting-IP.
+// Per-IP limits (the [[ratelimits]] binding), keyed by CF-Connecting-IP: on login and register POSTs,
+// and on every POST that checks a passkey or sends an email (the passkey pages here).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { browserAt, newUser, ORIGIN, type TestBrowser, textOf } from "../../helpers/browser";
+import { browserAt, newUser, ORIGIN, registerThroughForm, type TestBrowser, textOf } from "../../helpers/browser";
+import { select } from "../../helpers/html";
+import { addPasskeyThroughPage, postForJson, signedInMailingBrowser } from "../../helpers/passkeys";
 import { callWorker } from "../../helpers/worker";
 
 /**
@@ -99,5 +102,24 @@ describe("per-IP rate limit", () => {
       });
       expect((await callWorker(request, local)).status).toBe(400);
     }
+  });
+
+  it("covers adding and removing a passkey (each sends an email): over the allowance, 429 and nothing changes", async () => {
+    const user = await registerThroughForm();
+    const browser = await signedInMailingBrowser(user);
+    expect((await addPasskeyThroughPage(browser)).status).toBe(200);
+    const [passkey] = await select((await browser.get("/account/passkeys/")).html, 'input[name="passkey"]');
+    // Strangers on the same network use up its allowance.
+    const stranger = await browserAt("/login/");
+    await postUntilLimited(stranger, "/login/", failedLogin, () => ({ headers: { "CF-Connecting-IP": browser.ip } }));
+
+    const options = await postForJson(browser, "/account/passkeys/options/");
+    const added = await postForJson(browser, "/account/passkeys/new/", { credential: "{}" });
+    const removed = await browser.post("/account/passkeys/", { intent: "remove", passkey: passkey?.attrs.value ?? "" });
+    expect([options.status, added.status, removed.response.status]).toEqual([429, 429, 429]);
+    expect(options.body.error).toContain("Too many requests from your network");
+    const { html } = await browser.get("/account/passkeys/");
+    const listed = await select(html, 'input[name="passkey"]');
+    expect(new Set(listed.map((input) => input.attrs.value))).toEqual(new Set([passkey?.attrs.value]));
   });
 });
