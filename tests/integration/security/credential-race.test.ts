@@ -4,10 +4,13 @@
 // old-format hash at login is the write that could). The change and the logins are sent truly at
 // once (Promise.all over the worker's fetch), in several rounds, with a stored hash that is slow to
 // verify and due for an upgrade, so each login's check overlaps the change.
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import type { AppLoadContext } from "@remix-run/cloudflare";
 import { describe, expect, it } from "vitest";
+import { completeSignIn } from "~/auth/sign-in.server";
 import { messages } from "~/messages";
-import { type Fields, registerThroughForm, signedInBrowser, TestBrowser } from "../../helpers/browser";
+import { type Fields, ORIGIN, registerThroughForm, signedInBrowser, TestBrowser } from "../../helpers/browser";
 import { CURRENT_SECRET, SESSION_COOKIE, sha256HexIndependent, signSessionCookie } from "../../helpers/cookies";
 import { sessionsOf, userByEmail } from "../../helpers/db";
 import { askForResetLink } from "../../helpers/mailbox";
@@ -113,6 +116,39 @@ describe("a password change on the account page sent together with logins using 
     }
     expect(survivors).toEqual(Array(ROUNDS).fill(0));
     expect(await sessionsOf(email)).toHaveLength(1);
+  });
+});
+
+describe("a login whose check of the old password ends after a change has landed", () => {
+  // The requests above are sent at once, but locally a check and a change seldom overlap; here the
+  // overlap is certain: the login read the account, the owner changed the password, then the login
+  // finishes as logIn would after verifying the old password (with a rehash due).
+  it("opens no session and writes nothing: no count, no rehash of the old password", async () => {
+    const user = await registerThroughForm();
+    const email = user.email ?? "";
+    const old = user.password ?? "";
+    const { browser: owner } = await signedInBrowser(user);
+    const read = await env.DB.prepare("SELECT id, credential_generation AS generation FROM users WHERE email = ?")
+      .bind(email)
+      .first<{ id: number; generation: number }>();
+    expect(await changePasswordOnAccountPage(owner, old)).toBe(303);
+    const [sessionsBefore, countBefore] = [await sessionsOf(email), (await userByEmail(email))?.login_count];
+
+    const context: AppLoadContext = { cloudflare: { env, ctx: createExecutionContext() } };
+    const request = new Request(`${ORIGIN}/login/`, { method: "POST", headers: { "CF-Connecting-IP": "2001:db8::1" } });
+    const answer = await completeSignIn(request, context, {
+      userId: read?.id ?? 0,
+      email,
+      generation: read?.generation ?? 0,
+      remember: false,
+      next: "/dash/",
+      method: "password",
+      rehash: await oldFormatHash(old),
+    });
+    expect(answer.headers.get("Location")).toMatch(/^\/login\//);
+    expect(await sessionsOf(email)).toEqual(sessionsBefore);
+    expect((await userByEmail(email))?.login_count).toBe(countBefore);
+    await expectOnlyPassword(email, "owner's new one", old);
   });
 });
 
