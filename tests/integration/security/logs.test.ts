@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { describeError } from "~/log.server";
-import { newUser, registerThroughForm, TestBrowser } from "../../helpers/browser";
+import { newUser, registerThroughForm, signedInBrowser, TestBrowser } from "../../helpers/browser";
 
 let logged: string[] = [];
 
@@ -62,6 +62,18 @@ describe("a D1 statement fails", () => {
     expect(response.status).toBe(500);
     expect(logged.join("\n")).toMatch(/unhandled_error.*no such table: sessions/);
     expectNothingSecret([user.email ?? "", user.password ?? "", "Ada", "Lovelace"]);
+  });
+});
+
+describe("a single D1 statement fails (not a batch: Drizzle's error then quotes its bound values)", () => {
+  it("a signed-in page: the session lookup fails; neither the session's hash nor the user is logged", async () => {
+    const user = await registerThroughForm();
+    const { browser } = await signedInBrowser(user);
+    logged = [];
+    const { response } = await withTableGone("users", () => browser.get("/dash/"));
+    expect(response.status).toBe(500);
+    expect(logged.join("\n")).toMatch(/unhandled_error.*no such table: users/);
+    expectNothingSecret([user.email ?? "", user.password ?? ""]);
   });
 });
 
