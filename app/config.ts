@@ -26,6 +26,13 @@ export const config = {
    * to: 128 random bits, nothing else; a year, renewed at every sign-in (browsers cap cookies at 400 days).
    */
   deviceCookie: { idBytes: 16, maxAgeSeconds: 365 * DAY_SECONDS },
+  /**
+   * A sign-up or sign-in form posted again by the same browser within a minute is a repeat, not a
+   * new request: without JS, a double click on a slow page aborts the first navigation after its
+   * post has left, and the browser posts the form again. The repeat gets the first one's answer
+   * (docs/product.md "Repeated posts").
+   */
+  repeatedPostMs: 60 * 1000,
   /** Login, register and password-reset POSTs per client IP per minute; must match [[ratelimits]] in wrangler.toml. */
   ipRateLimit: { limit: 10, periodSeconds: 60 },
   /**

@@ -16,6 +16,8 @@ export const users = sqliteTable(
     // The login before the current one, so the dashboard can say when it was.
     previousLoginAt: integer("previous_login_at", { mode: "timestamp_ms" }),
     loginCount: integer("login_count").notNull().default(0),
+    /** The form key (session-cookie.server.ts formKeyOf) of the registration that created the account. */
+    signUpKey: text("sign_up_key"),
     // Bumped by every change to how the account signs in (password set, two-step verification on or
     // off). A session, a pending sign-in or a login in flight is bound to the generation it was
     // opened with, so a change voids them all in the same write (docs/decisions).
@@ -56,6 +58,8 @@ export const sessions = sqliteTable(
     credentialGeneration: integer("credential_generation").notNull().default(0),
     /** The last "confirm it's you" (signing in counts): pages that change how the account signs in need it within 10 minutes. */
     confirmedAt: integer("confirmed_at", { mode: "timestamp_ms" }),
+    /** The form key of the sign-in that opened it: a repeat of that post replaces this session (sign-in.server.ts). */
+    signInKey: text("sign_in_key"),
   },
   (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_expires_at_idx").on(t.expiresAt)],
 );

@@ -3,12 +3,13 @@ import { type AppLoadContext, type LoaderFunctionArgs, redirect } from "@remix-r
 import { and, eq, gt, sql } from "drizzle-orm";
 import { issueConfirmationLink } from "~/account/email-address.server";
 import { audit } from "~/auth/audit.server";
-import { getCookieSession, newAnonymousCookie, updatedCookie } from "~/auth/session-cookie.server";
+import { formKeyOf, getCookieSession, newAnonymousCookie, updatedCookie } from "~/auth/session-cookie.server";
 import { sessionIdFor } from "~/auth/session-rows.server";
 import { completeSignIn } from "~/auth/sign-in.server";
 import { checkVerdict, countCheck, throttleKey } from "~/auth/throttle.server";
 import { newToken } from "~/auth/tokens.server";
-import { getDb, schema } from "~/database/db.server";
+import { config } from "~/config";
+import { type Db, getDb, schema } from "~/database/db.server";
 import { mailConfig, sendConfirmAddressEmail } from "~/email/send.server";
 import { type FormSpec, type Keepable, type Submission, submitForm } from "~/http/form-action.server";
 import { type Flash, messages, serverMessages } from "~/messages";
@@ -141,8 +142,9 @@ export async function redirectWithFlash(
 
 /**
  * Creates the user and returns its id; null when the email is taken. The unique index decides, so
- * racing twins can't both win. In the same batch, the "Confirm your email address" link is stored
- * for the row this request inserted (found by its freshly salted hash, never a twin's row), and the
+ * racing twins can't both win. A repeat of the post that created the account moments ago returns
+ * that account's id, and nothing is written or sent again (registeredMomentsAgo). In the same batch,
+ * the "Confirm your email address" link is stored for the row this request inserted (found by its freshly salted hash, never a twin's row), and the
  * email goes out after the response.
  */
 export async function registerUser(
@@ -156,7 +158,7 @@ export async function registerUser(
   const db = getDb(context);
   const now = new Date();
   const passwordHash = hashPassword(form.password);
-  const { token, hash } = await newToken();
+  const [{ token, hash }, signUpKey] = await Promise.all([newToken(), formKeyOf(request, context)]);
   const [[created]] = await db.batch([
     db
       .insert(users)
@@ -166,15 +168,38 @@ export async function registerUser(
         lastName: form.last_name,
         passwordHash,
         createdAt: now,
+        signUpKey,
       })
       .onConflictDoNothing({ target: users.email })
       .returning({ id: users.id }),
     ...issueConfirmationLink(db, hash, form.email, eq(users.passwordHash, passwordHash), now),
   ]);
-  if (!created) return null;
+  if (!created) return registeredMomentsAgo(db, form, signUpKey, now);
   await audit("register", request, env, created.id);
   sendConfirmAddressEmail(context, { email: form.email, firstName: form.first_name }, token);
   return created.id;
+}
+
+/**
+ * The id of the account with this address when this post repeats the one that created it: the
+ * same browser's form (its form key), within config.repeatedPostMs, the same names and password.
+ * Else null: the address is someone's, and the form says so.
+ */
+async function registeredMomentsAgo(db: Db, form: RegisterForm, signUpKey: string | null, now: Date) {
+  if (!signUpKey) return null;
+  const account = await db
+    .select({ id: users.id, firstName: users.firstName, lastName: users.lastName, passwordHash: users.passwordHash })
+    .from(users)
+    .where(
+      and(
+        eq(users.email, form.email),
+        eq(users.signUpKey, signUpKey),
+        gt(users.createdAt, new Date(now.getTime() - config.repeatedPostMs)),
+      ),
+    )
+    .get();
+  if (!account || account.firstName !== form.first_name || account.lastName !== form.last_name) return null;
+  return (await verifyStoredPassword(account.passwordHash, form.password)).valid ? account.id : null;
 }
 
 export type LoginResult =

@@ -4,6 +4,7 @@
 // least what this browser wrote. (The rows behind the token: session-rows.server.ts.)
 import { type AppLoadContext, createCookieSessionStorage, type Session } from "@remix-run/cloudflare";
 import { config } from "~/config";
+import { sha256Hex } from "~/crypto/digest.server";
 import { randomToken } from "~/crypto/random.server";
 import { currentBookmark, resumeFromBookmark } from "~/database/db.server";
 import { readEnv } from "~/env.server";
@@ -123,4 +124,14 @@ export async function updatedCookie(
   if (token !== undefined) session.set("token", token);
   if (flash) session.flash("flash", flash);
   return commit();
+}
+
+/**
+ * The SHA-256 of this browser's CSRF token: the same for every post of a signed-out browser's forms
+ * until a sign-in replaces its cookie. A registration or sign-in stores it, so the same browser
+ * posting the same form again moments later is known as a repeat (docs/product.md "Repeated posts").
+ */
+export async function formKeyOf(request: Request, context: AppLoadContext): Promise<string | null> {
+  const csrf = (await getCookieSession(request, context)).session.get("csrf");
+  return csrf ? sha256Hex(csrf) : null;
 }

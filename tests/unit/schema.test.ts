@@ -65,6 +65,7 @@ describe("sessions", () => {
       "expires_at",
       "id",
       "remember",
+      "sign_in_key",
       "user_id",
     ]);
   });
