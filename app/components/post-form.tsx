@@ -1,5 +1,5 @@
-import { Form } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { Form, useLocation } from "@remix-run/react";
+import { type FormEvent, type ReactNode, useEffect, useRef } from "react";
 import { AuthenticityTokenInput } from "remix-utils/csrf/react";
 import { type FormSchemaName, useFormValidation } from "~/components/use-form-validation";
 import { usePendingSubmit } from "~/components/use-pending-submit";
@@ -12,7 +12,21 @@ import type { FieldErrors } from "~/validation";
 export function usePostForm(action: string, schema: FormSchemaName, serverErrors?: FieldErrors) {
   const validation = useFormValidation(schema, serverErrors);
   const submitting = usePendingSubmit(action);
-  return { ...validation, action, submitting };
+  const location = useLocation();
+  // The button is disabled only once React has drawn `submitting`, a moment after the post has
+  // left: a double click's second submit in that moment would post again (docs/product.md
+  // "Repeated posts"). It is dropped until the page moves on: drawn as submitting, answered, or left.
+  const posted = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each is a sign that the page moved on.
+  useEffect(() => {
+    posted.current = false;
+  }, [submitting, serverErrors, location.key]);
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    if (posted.current) return event.preventDefault();
+    validation.onSubmit(event);
+    posted.current = !event.defaultPrevented;
+  }
+  return { ...validation, onSubmit, action, submitting };
 }
 
 type PostFormState = ReturnType<typeof usePostForm>;
