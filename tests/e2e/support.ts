@@ -138,7 +138,7 @@ async function scriptsEnabled(page: Page): Promise<boolean> {
  * through a locator, wait for something only the new page shows.
  */
 export async function expectPath(page: Page, path: string): Promise<void> {
-  await page.waitForURL((url) => `${url.pathname}${url.search}` === path);
+  await waitForPath(page, path);
   if (await scriptsEnabled(page)) {
     await page.waitForFunction(() => {
       type Router = { state: { initialized: boolean; navigation: { state: string }; revalidation: string } };
@@ -150,6 +150,20 @@ export async function expectPath(page: Page, path: string): Promise<void> {
         router.state.revalidation === "idle"
       );
     });
+  }
+}
+
+/**
+ * waitForURL rejects when any navigation fails. A navigation the browser aborted for a newer one (a
+ * second click without JS starts another post) is not a failure of the page: the newer one is waited for.
+ */
+async function waitForPath(page: Page, path: string): Promise<void> {
+  for (let superseded = 0; ; superseded += 1) {
+    try {
+      return await page.waitForURL((url) => `${url.pathname}${url.search}` === path);
+    } catch (error) {
+      if (superseded === 2 || !(error as Error).message.includes("net::ERR_ABORTED")) throw error;
+    }
   }
 }
 
