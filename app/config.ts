@@ -27,10 +27,10 @@ export const config = {
    */
   deviceCookie: { idBytes: 16, maxAgeSeconds: 365 * DAY_SECONDS },
   /**
-   * A sign-up or sign-in form posted again by the same browser within a minute is a repeat, not a
-   * new request: without JS, a double click on a slow page aborts the first navigation after its
-   * post has left, and the browser posts the form again. The repeat gets the first one's answer
-   * (docs/product.md "Repeated posts").
+   * A registration posted again by the same browser within a minute is a repeat, not a new request:
+   * without JS, a double click on a slow page aborts the first navigation after its post has left,
+   * and the browser posts the form again. The repeat gets the first one's answer (docs/product.md
+   * "Repeated posts"; a repeated sign-in needs no window: session-rows.server.ts sessionTokenFor).
    */
   repeatedPostMs: 60 * 1000,
   /** Login, register and password-reset POSTs per client IP per minute; must match [[ratelimits]] in wrangler.toml. */

@@ -37,7 +37,7 @@ const secureUrl = z.string({ error: NOT_SET }).check(
 );
 
 const envSchema = {
-  /** Signs the `__session` cookie and keys the audit log's IP digests. */
+  /** Signs the `__session` cookie; keys the audit log's IP digests and a sign-in's session token (session-rows.server.ts). */
   SESSION_SECRET: secretList,
   /** Seals two-step verification secrets in D1. */
   TOTP_SECRET: secretList,

@@ -58,8 +58,6 @@ export const sessions = sqliteTable(
     credentialGeneration: integer("credential_generation").notNull().default(0),
     /** The last "confirm it's you" (signing in counts): pages that change how the account signs in need it within 10 minutes. */
     confirmedAt: integer("confirmed_at", { mode: "timestamp_ms" }),
-    /** The form key of the sign-in that opened it: a repeat of that post replaces this session (sign-in.server.ts). */
-    signInKey: text("sign_in_key"),
   },
   (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_expires_at_idx").on(t.expiresAt)],
 );

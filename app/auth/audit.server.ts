@@ -8,6 +8,7 @@ import { log } from "~/log.server";
 export type AuditEvent =
   | "register"
   | "login_success"
+  | "login_repeated"
   | "login_failure"
   | "login_locked"
   /** Credentials that checked out but had changed meanwhile (a reset or change won the race): no session. */

@@ -144,8 +144,8 @@ export async function redirectWithFlash(
  * Creates the user and returns its id; null when the email is taken. The unique index decides, so
  * racing twins can't both win. A repeat of the post that created the account moments ago returns
  * that account's id, and nothing is written or sent again (registeredMomentsAgo). In the same batch,
- * the "Confirm your email address" link is stored for the row this request inserted (found by its freshly salted hash, never a twin's row), and the
- * email goes out after the response.
+ * the "Confirm your email address" link is stored for the row this request inserted (found by its
+ * freshly salted hash, never a twin's row), and the email goes out after the response.
  */
 export async function registerUser(
   request: Request,

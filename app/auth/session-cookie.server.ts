@@ -128,8 +128,8 @@ export async function updatedCookie(
 
 /**
  * The SHA-256 of this browser's CSRF token: the same for every post of a signed-out browser's forms
- * until a sign-in replaces its cookie. A registration or sign-in stores it, so the same browser
- * posting the same form again moments later is known as a repeat (docs/product.md "Repeated posts").
+ * until a sign-in replaces its cookie. A registration stores it, so the same browser posting the
+ * same registration again moments later is known as a repeat (docs/product.md "Repeated posts").
  */
 export async function formKeyOf(request: Request, context: AppLoadContext): Promise<string | null> {
   const csrf = (await getCookieSession(request, context)).session.get("csrf");

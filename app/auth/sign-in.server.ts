@@ -6,13 +6,13 @@
 // secret. A password change or reset that lands while the check runs bumps the generation, so this
 // sign-in then opens nothing and writes nothing (no session, no count, no rehash of the old password).
 import { type AppLoadContext, redirect } from "@remix-run/cloudflare";
-import { and, count, eq, exists, gt, lte, ne, notExists, sql } from "drizzle-orm";
+import { and, count, eq, exists, lte, notExists, sql } from "drizzle-orm";
 import { audit } from "~/auth/audit.server";
 import { redirectWithFlash } from "~/auth/auth.server";
 import { deviceCookieHeader, deviceHash, deviceIdFor } from "~/auth/recognised-device.server";
-import { formKeyOf, newSignedInCookie } from "~/auth/session-cookie.server";
+import { newSignedInCookie } from "~/auth/session-cookie.server";
 import { sessionOrigin } from "~/auth/session-origin.server";
-import { mintSessionToken } from "~/auth/session-rows.server";
+import { sessionTokenFor } from "~/auth/session-rows.server";
 import { clearChecks, throttleKey } from "~/auth/throttle.server";
 import { config } from "~/config";
 import { getDb, schema } from "~/database/db.server";
@@ -46,8 +46,8 @@ export type CompletedSignIn = {
  * generation, confirmed now), the user's expired sessions swept, this browser's throttle bucket
  * cleared, the browser recognised for the account, and its browser-and-system pair recorded (a new
  * pair on an account that has signed in before sends "New sign-in to your account").
- * The same browser posting the same sign-in again within config.repeatedPostMs (its first answer
- * lost to a double click) gets a session that replaces the first one's, and counts no second login.
+ * The same browser posting the same sign-in again (its first answer lost to a double click) gets
+ * the same session, whichever post lands last, and no second login is counted (sessionTokenFor).
  * When the credentials changed meanwhile: nothing is written, and the answer is 303 to /login/.
  */
 export async function completeSignIn(
@@ -60,29 +60,26 @@ export async function completeSignIn(
   const now = new Date();
   const expiresAt = new Date(now.getTime() + config.sessionMaxAgeSeconds * 1000);
   const origin = sessionOrigin(request, context.cloudflare.cf);
-  const [{ token, id: sessionId }, deviceId, key, signInKey] = await Promise.all([
-    mintSessionToken(),
+  const [{ token, id: sessionId }, deviceId, key] = await Promise.all([
+    sessionTokenFor(request, context, signIn),
     deviceIdFor(request, env),
     throttleKey(request, env, signIn.email),
-    formKeyOf(request, context),
   ]);
   const device = await deviceHash(deviceId);
 
   const account = and(eq(users.id, signIn.userId), eq(users.credentialGeneration, signIn.generation));
   const stillCurrent = exists(db.select({ one: sql`1` }).from(users).where(account));
-  // The session this browser opened with this same signed-out cookie moments ago, if any.
-  const earlierPost = signInKey
-    ? and(
-        eq(sessions.userId, signIn.userId),
-        eq(sessions.signInKey, signInKey),
-        gt(sessions.createdAt, new Date(now.getTime() - config.repeatedPostMs)),
-        ne(sessions.id, sessionId),
-      )
-    : sql`0`;
-  const firstPost = notExists(db.select({ one: sql`1` }).from(sessions).where(earlierPost));
+  const thisSession = eq(sessions.id, sessionId);
+  // A repeat finds its session there already; only the post that inserts it counts the login.
+  const insertedNow = exists(
+    db
+      .select({ one: sql`1` })
+      .from(sessions)
+      .where(and(thisSession, eq(sessions.createdAt, now))),
+  );
   const at = (name: string) => sql<number>`${now.getTime()}`.as(name);
 
-  const [opened, , , , , , pairsBefore, newPair, [owner]] = await db.batch([
+  const [opened, , , , , pairsBefore, newPair, [owner], live] = await db.batch([
     db
       .insert(sessions)
       .select(
@@ -98,14 +95,13 @@ export async function completeSignIn(
             country: sql<string | null>`${origin.country}`.as("country"),
             credentialGeneration: users.credentialGeneration,
             confirmedAt: at("confirmed_at"),
-            signInKey: sql<string | null>`${signInKey}`.as("sign_in_key"),
           })
           .from(users)
-          .where(account),
+          .where(and(account, notExists(db.select({ one: sql`1` }).from(sessions).where(thisSession)))),
       )
       .returning({ id: sessions.id }),
     // An imported last_login_at becomes the previous login; an imported count goes on. A repeated
-    // post changes none of it: its first post did.
+    // post changes none of it: the first post did.
     db
       .update(users)
       .set({
@@ -114,8 +110,7 @@ export async function completeSignIn(
         loginCount: sql`${users.loginCount} + 1`,
         ...(signIn.rehash ? { passwordHash: signIn.rehash } : {}),
       })
-      .where(and(account, firstPost)),
-    db.delete(sessions).where(and(earlierPost, stillCurrent)),
+      .where(and(account, insertedNow)),
     db.delete(sessions).where(and(eq(sessions.userId, signIn.userId), lte(sessions.expiresAt, now), stillCurrent)),
     // Before the browser becomes recognised: the bucket it drew from until now is the one to clear.
     clearChecks(db, key, stillCurrent),
@@ -147,9 +142,18 @@ export async function completeSignIn(
       .onConflictDoNothing()
       .returning({ device: signInDevices.device }),
     db.select({ email: users.email, firstName: users.firstName }).from(users).where(eq(users.id, signIn.userId)),
+    // This post's session or its first post's, still of the account's current credentials.
+    db
+      .select({ id: sessions.id })
+      .from(sessions)
+      .innerJoin(
+        users,
+        and(eq(sessions.userId, users.id), eq(sessions.credentialGeneration, users.credentialGeneration)),
+      )
+      .where(thisSession),
   ]);
 
-  if (opened.length === 0) {
+  if (live.length === 0) {
     await audit("login_superseded", request, env, signIn.userId);
     const next = safeRedirect(signIn.next, "");
     return redirectWithFlash(request, context, next ? `/login/?${new URLSearchParams({ next })}` : "/login/", {
@@ -158,7 +162,7 @@ export async function completeSignIn(
     });
   }
 
-  await audit("login_success", request, env, signIn.userId);
+  await audit(opened.length > 0 ? "login_success" : "login_repeated", request, env, signIn.userId);
   if (owner && newPair.length > 0 && (pairsBefore[0]?.n ?? 0) > 0) {
     sendSecurityNotice(request, context, owner, "new_sign_in", { at: now });
   }

@@ -8,25 +8,19 @@ import { messages } from "~/messages";
 import { browserAt, type Fields, newUser, registerThroughForm, TestBrowser, textOf } from "../helpers/browser";
 import { countUsers, sessionsOf, tokensOf, userByEmail } from "../helpers/db";
 
-type Answer = { response: Response; html: string };
-
 /**
  * Posts `fields` to `path` from one browser twice, both times with the cookie and token it had
  * before the first post (the first answer never reached it): one after the other, or both at once.
+ * `twin` sent the first post, `browser` the second.
  */
-async function postTwice(
-  path: string,
-  fields: Fields,
-  at: "after" | "together",
-): Promise<[Answer, Answer, TestBrowser]> {
+async function postTwice(path: string, fields: Fields, at: "after" | "together") {
   const browser = await browserAt(path);
   const twin = twinOf(browser);
-  if (at === "together") {
-    const [first, second] = await Promise.all([twin.post(path, fields), browser.post(path, fields)]);
-    return [first, second, browser];
-  }
-  const first = await twin.post(path, fields);
-  return [first, await browser.post(path, fields), browser];
+  const [first, second] =
+    at === "together"
+      ? await Promise.all([twin.post(path, fields), browser.post(path, fields)])
+      : [await twin.post(path, fields), await browser.post(path, fields)];
+  return { first, second, browser, twin };
 }
 
 /** A second client with this browser's cookie and token: what the browser sent with its first post. */
@@ -37,16 +31,14 @@ function twinOf(browser: TestBrowser): TestBrowser {
   return twin;
 }
 
-/** Moves an account's creation, or its sessions' opening, back past the repeat window. */
-async function ageBeyondRepeatWindow(table: "users" | "sessions", email: string): Promise<void> {
-  const column = table === "users" ? "email" : "user_id";
-  const key = table === "users" ? email : (await userByEmail(email))?.id;
-  await env.DB.prepare(`UPDATE ${table} SET created_at = created_at - ? WHERE ${column} = ?`)
-    .bind(config.repeatedPostMs + 1000, key)
+/** Moves an account's creation back past the repeat window. */
+async function ageBeyondRepeatWindow(email: string): Promise<void> {
+  await env.DB.prepare("UPDATE users SET created_at = created_at - ? WHERE email = ?")
+    .bind(config.repeatedPostMs + 1000, email)
     .run();
 }
 
-async function flashAfter(browser: TestBrowser, answer: Answer): Promise<string> {
+async function flashAfter(browser: TestBrowser, answer: { response: Response }): Promise<string> {
   const location = answer.response.headers.get("Location") ?? "";
   return textOf((await browser.get(location)).html);
 }
@@ -56,7 +48,7 @@ describe("a registration posted again", () => {
     "by the same browser (%s the first): both answers say registered, one account, one confirmation link",
     async (at) => {
       const fields = newUser();
-      const [first, second, browser] = await postTwice("/register/", fields, at);
+      const { first, second, browser } = await postTwice("/register/", fields, at);
       expect([first.response.status, second.response.status]).toEqual([303, 303]);
       expect(second.response.headers.get("Location")).toBe("/login/");
       expect(await flashAfter(browser, second)).toContain(messages.registered);
@@ -89,7 +81,7 @@ describe("a registration posted again", () => {
     const fields = newUser();
     const browser = await browserAt("/register/");
     expect((await twinOf(browser).post("/register/", fields)).response.status).toBe(303);
-    await ageBeyondRepeatWindow("users", fields.email ?? "");
+    await ageBeyondRepeatWindow(fields.email ?? "");
     const { response, html } = await browser.post("/register/", fields);
     expect(response.status).toBe(400);
     expect(textOf(html)).toContain(messages.emailTaken);
@@ -100,19 +92,44 @@ describe("a login posted again", () => {
   const credentials = (fields: Fields) => ({ email: fields.email ?? "", password: fields.password ?? "" });
 
   it.each(["after", "together"] as const)(
-    "by the same browser (%s the first): one session, one login counted, the last answer's cookie signed in",
+    "by the same browser (%s the first): one session, which both answers sign in to, one login counted",
     async (at) => {
       const fields = await registerThroughForm();
-      const [first, second, browser] = await postTwice("/login/", credentials(fields), at);
+      const { first, second, browser, twin } = await postTwice("/login/", credentials(fields), at);
       expect([first.response.status, second.response.status]).toEqual([303, 303]);
-      const sessions = await sessionsOf(fields.email ?? "");
-      expect(sessions).toHaveLength(1);
+      expect(await sessionsOf(fields.email ?? "")).toHaveLength(1);
       expect((await userByEmail(fields.email ?? ""))?.login_count).toBe(1);
-      const dash = await browser.get("/dash/");
-      expect(dash.response.status).toBe(200);
-      expect(textOf(dash.html)).toMatch(/Logins:\s*1(?!\d)/);
+      for (const client of [twin, browser]) {
+        const dash = await client.get("/dash/");
+        expect(dash.response.status).toBe(200);
+        expect(textOf(dash.html)).toMatch(/Logins:\s*1(?!\d)/);
+      }
     },
   );
+
+  it("by the same browser, the first post landing last: the answer the browser kept still signs in", async () => {
+    const fields = await registerThroughForm();
+    const browser = await browserAt("/login/");
+    const firstPost = twinOf(browser);
+    expect((await browser.post("/login/", credentials(fields))).response.status).toBe(303);
+    expect((await firstPost.post("/login/", credentials(fields))).response.status).toBe(303);
+    expect((await browser.get("/dash/")).response.status).toBe(200);
+    expect(await sessionsOf(fields.email ?? "")).toHaveLength(1);
+    expect((await userByEmail(fields.email ?? ""))?.login_count).toBe(1);
+  });
+
+  it("by the same browser after a credential change: a new session, of the new credentials", async () => {
+    const fields = await registerThroughForm();
+    const browser = await browserAt("/login/");
+    expect((await twinOf(browser).post("/login/", credentials(fields))).response.status).toBe(303);
+    // What every credential change does to the account (credentials.server.ts).
+    await env.DB.prepare("UPDATE users SET credential_generation = credential_generation + 1 WHERE email = ?")
+      .bind(fields.email)
+      .run();
+    expect((await browser.post("/login/", credentials(fields))).response.headers.get("Location")).toBe("/dash/");
+    expect((await browser.get("/dash/")).response.status).toBe(200);
+    expect((await userByEmail(fields.email ?? ""))?.login_count).toBe(2);
+  });
 
   it("by two browsers: two sessions, two logins", async () => {
     const fields = await registerThroughForm();
@@ -124,15 +141,16 @@ describe("a login posted again", () => {
     expect((await userByEmail(fields.email ?? ""))?.login_count).toBe(2);
   });
 
-  it("by the same browser more than a minute later: a sign-in of its own", async () => {
-    const fields = await registerThroughForm();
+  it("by the same browser to another account: a session of each account's own", async () => {
+    const [first, second] = [await registerThroughForm(), await registerThroughForm()];
     const browser = await browserAt("/login/");
-    const twin = twinOf(browser);
-    expect((await twin.post("/login/", credentials(fields))).response.status).toBe(303);
-    await ageBeyondRepeatWindow("sessions", fields.email ?? "");
-    expect((await browser.post("/login/", credentials(fields))).response.status).toBe(303);
-    expect(await sessionsOf(fields.email ?? "")).toHaveLength(2);
-    expect((await userByEmail(fields.email ?? ""))?.login_count).toBe(2);
+    expect((await twinOf(browser).post("/login/", credentials(first))).response.status).toBe(303);
+    expect((await browser.post("/login/", credentials(second))).response.status).toBe(303);
+    for (const fields of [first, second]) {
+      expect(await sessionsOf(fields.email ?? "")).toHaveLength(1);
+      expect((await userByEmail(fields.email ?? ""))?.login_count).toBe(1);
+    }
+    expect(textOf((await browser.get("/dash/")).html)).toContain(second.email);
   });
 
   it("with a wrong password the second time: refused, the first session stands", async () => {

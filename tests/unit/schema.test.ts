@@ -65,7 +65,6 @@ describe("sessions", () => {
       "expires_at",
       "id",
       "remember",
-      "sign_in_key",
       "user_id",
     ]);
   });
