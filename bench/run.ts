@@ -10,9 +10,8 @@
 // with the load average and writes nothing, for iterating on the kernel (app/passwords/argon2/).
 // `npm run bench:distance` (`node bench/run.ts --distance-only`) runs only the distance bench (D1
 // round trips delayed by 0, 50 and 150 ms; about a minute) and adds it to the last results.
-import { execSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, getPriority, loadavg, tmpdir } from "node:os";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type autocannon from "autocannon";
@@ -21,20 +20,21 @@ import { FormClient, formHeaders } from "../harness/http-client.ts";
 import { freePort } from "../harness/ports.ts";
 import { fetchStatus, root, run, start, stop, stopAll, stopChildrenOnSignal, waitFor } from "../harness/processes.ts";
 import { summarise } from "../harness/stats.ts";
+import type { FloorResults } from "./floor/compare.ts";
 import { measureArgon2 } from "./lib/argon2.ts";
 import { bytesByPackage } from "./lib/breakdown.ts";
 import { type BenchUser, benchUser, freshLoginPair, pool, register, signIn } from "./lib/browser.ts";
 import { measureDistance } from "./lib/distance.ts";
 import { type LoadResult, loadRun } from "./lib/load.ts";
-import { renderDistanceSummary, renderMarkdown, renderReadmeSection, renderSummary } from "./lib/report.ts";
-import type { BenchResults, LoadRow, Machine, RoundTripRow, SizeResults } from "./lib/results.ts";
+import { machine } from "./lib/machine.ts";
+import { renderDistanceSummary, renderMarkdown, renderSummary } from "./lib/report.ts";
+import type { BenchResults, LoadRow, RoundTripRow, SizeResults } from "./lib/results.ts";
 import { bundleWorker, clientJsPerPage, largestInputs } from "./lib/size.ts";
 import { measureStartup } from "./lib/startup.ts";
 
-/** Writes results.md and README-section.md from the results; results.json formatted as `npm run lint` expects. */
+/** Writes results.md from the results (and the floor's, when it has run); results.json formatted as `npm run lint` expects. */
 function writeReports(results: BenchResults) {
-  writeFileSync(join(root, "bench/results.md"), renderMarkdown(results, readCandidates()));
-  writeFileSync(join(root, "bench/README-section.md"), renderReadmeSection(results));
+  writeFileSync(join(root, "bench/results.md"), renderMarkdown(results, readFloor()));
   run("npx", ["biome", "format", "--write", "--no-errors-on-unmatched", "bench/results.json"]);
 }
 
@@ -43,7 +43,7 @@ function readResults(): BenchResults {
   return JSON.parse(readFileSync(join(root, "bench/results.json"), "utf8")) as BenchResults;
 }
 
-// `node bench/run.ts --report-only`: re-render results.md and README-section.md from results.json.
+// `node bench/run.ts --report-only`: re-render results.md from results.json (and bench/floor/results.json).
 if (process.argv.includes("--report-only")) {
   const results = readResults();
   writeReports(results);
@@ -104,32 +104,6 @@ async function stage<T>(name: string, task: () => T | Promise<T>): Promise<T> {
   stageTimes[name] = seconds;
   process.stdout.write(`${seconds.toFixed(1)} s\n`);
   return result;
-}
-
-/** The version of the wrangler the bench runs. */
-function wranglerVersion(): string {
-  const manifest = JSON.parse(readFileSync(join(root, "node_modules/wrangler/package.json"), "utf8")) as {
-    version: string;
-  };
-  return manifest.version;
-}
-
-function machine(): Machine {
-  const commit = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
-  const dirty = execSync("git status --porcelain -- app drizzle migrations package.json", {
-    cwd: root,
-    encoding: "utf8",
-  });
-  return {
-    date: new Date().toISOString(),
-    commit: dirty.trim() ? `${commit} (with local changes)` : commit,
-    node: process.version,
-    cpu: `${cpus().length} × ${cpus()[0]?.model ?? "unknown"}`,
-    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
-    /** The bench's nice value: `nice -n -10 npm run bench` gives it the CPU over other work on a shared machine. */
-    nice: getPriority(),
-    wrangler: wranglerVersion(),
-  };
 }
 
 /** Mints what a login POST needs: a fresh anonymous cookie and its CSRF token, one pair per request. */
@@ -385,18 +359,13 @@ async function main() {
   writeFileSync(join(root, "bench/results.json"), `${JSON.stringify(finished, null, 2)}\n`);
   writeReports(finished);
   console.log(`\n${renderSummary(finished)}`);
-  console.log(
-    `Wrote bench/results.json, bench/results.md and bench/README-section.md in ${finished.totalSeconds.toFixed(0)} s.`,
-  );
+  console.log(`Wrote bench/results.json and bench/results.md in ${finished.totalSeconds.toFixed(0)} s.`);
 }
 
-/** The argon2 builds compared once (bench/argon2-candidates/, since removed): their table, when the file is there. */
-function readCandidates(): { markdown: string } | null {
-  try {
-    return JSON.parse(readFileSync(join(root, "bench/argon2-candidates/results.json"), "utf8")) as { markdown: string };
-  } catch {
-    return null;
-  }
+/** The last `npm run bench:floor` figures (bench/floor/results.json), when it has run. */
+function readFloor(): FloorResults | null {
+  const file = join(root, "bench/floor/results.json");
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as FloorResults) : null;
 }
 
 // A bench that hangs (a server that stops answering) must still end, and take its servers with it.

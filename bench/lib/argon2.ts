@@ -135,6 +135,6 @@ export async function measureArgon2(origin: string, { rounds = 3, perRound = 10 
     },
     perRequest: { hash: summarise(samples.perRequestHash), verify: summarise(samples.perRequestVerify) },
     crossChecks,
-    budgetRatio: 2.0,
+    budgetRatio: 1.5,
   };
 }
