@@ -79,7 +79,7 @@ function budgets(results: BenchResults, floor: FloorResults | null): Budget[] {
 function floorBudgets({ requests, coldStart }: FloorResults): Budget[] {
   const [worker, endToEnd] = [requests.atTheWorker.ratios, requests.endToEnd.ratios];
   const page = (what: string, key: keyof typeof worker, limit: number): Budget => ({
-    what: `${what}, median at the worker over the floor's (end to end)`,
+    what: `${what}: median at the worker over the floor's (end to end)`,
     measured: `${worker[key]} (${endToEnd[key]})`,
     budget: `≤ ${limit}`,
     ok: worker[key] <= limit,
@@ -87,7 +87,7 @@ function floorBudgets({ requests, coldStart }: FloorResults): Budget[] {
   return [
     page("GET /", "GET / over the floor page", FLOOR_PAGE_BUDGET),
     page("GET /login/", "GET /login/ over the floor page", FLOOR_PAGE_BUDGET),
-    page("GET /dash/ signed in, against the floor page + its one query", "GET /dash/ over floor page + floor query", 1),
+    page("GET /dash/ signed in, against the floor page + query", "GET /dash/ over floor page + floor query", 1),
     {
       what: "cold start: module evaluation CPU over the floor's",
       measured: `${coldStart.ratio} (${coldStart.appMs.median} / ${coldStart.floorMs.median} ms)`,
