@@ -220,6 +220,8 @@ try {
   };
   mkdirSync(floorDir, { recursive: true });
   writeFileSync(join(floorDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  // Formatted as `npm run lint` expects, like bench/results.json.
+  run("npx", ["biome", "format", "--write", join(floorDir, "results.json")]);
   console.log(JSON.stringify(results, null, 2));
   // results.md shows these figures beside the last `npm run bench`'s: rendered again with them.
   if (existsSync(join(root, "bench/results.json"))) run("node", [join(root, "bench/run.ts"), "--report-only"]);
