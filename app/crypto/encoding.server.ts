@@ -1,16 +1,17 @@
 // Byte encodings, written once: base64url for tokens and sealed values, unpadded standard base64 as
 // PHC hash strings use it, lowercase hex for digests. The decoders never throw: anything that is not
-// the encoding reads as null.
+// the encoding reads as null. They read only the one spelling the encoders write (the unused
+// trailing bits zero), so no value has a second spelling that also opens it.
 
 /** base64url without padding (RFC 4648 section 5): safe in URLs, cookies and form values. */
 export function toBase64url(bytes: Uint8Array): string {
   return toBase64(bytes).replaceAll("+", "-").replaceAll("/", "_");
 }
 
-/** The bytes of an unpadded base64url string, or null when it is not one. */
+/** The bytes of an unpadded, canonical base64url string, or null when it is not one. */
 export function fromBase64url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  return decodeBase64(text.replaceAll("-", "+").replaceAll("_", "/"));
+  return decodeCanonical(text.replaceAll("-", "+").replaceAll("_", "/"));
 }
 
 /** Standard base64 without padding, as PHC strings (argon2) carry salts and hashes. */
@@ -20,14 +21,10 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary).replace(/=+$/, "");
 }
 
-/**
- * The bytes of unpadded standard base64, canonical only (the unused trailing bits zero, as the
- * argon2 reference library requires), or null.
- */
+/** The bytes of unpadded, canonical standard base64 (as the argon2 reference library requires), or null. */
 export function fromBase64(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9+/]*$/.test(text)) return null;
-  const bytes = decodeBase64(text);
-  return bytes && toBase64(bytes) === text ? bytes : null;
+  return decodeCanonical(text);
 }
 
 /** Lowercase hex, two digits a byte. */
@@ -35,10 +32,13 @@ export function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> | null {
+/** Unpadded standard base64 decoded, when it is exactly what `toBase64` writes for its bytes. */
+function decodeCanonical(text: string): Uint8Array<ArrayBuffer> | null {
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
-    return Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+    bytes = Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
   } catch {
-    return null;
+    return null; // an impossible length
   }
+  return toBase64(bytes) === text ? bytes : null;
 }

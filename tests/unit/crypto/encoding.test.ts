@@ -32,6 +32,13 @@ describe("base64url", () => {
   it("reads an impossible length as null", () => {
     expect(fromBase64url("a")).toBeNull();
   });
+
+  it("refuses a non-canonical string (unused trailing bits set): a value has one spelling", () => {
+    expect(fromBase64url("AA")).toEqual(Uint8Array.of(0));
+    expect(fromBase64url("AB")).toBeNull();
+    expect(fromBase64url("_-8")).toEqual(Uint8Array.of(0xff, 0xef));
+    expect(fromBase64url("_-9")).toBeNull();
+  });
 });
 
 describe("base64 (PHC strings)", () => {
