@@ -53,12 +53,17 @@ export async function replayCookie(value: string, path: string): Promise<Respons
   return (await replay.get(path)).response;
 }
 
-let counter = 0;
+/**
+ * An address no other test uses. Vitest's workers start side by side and all read the one
+ * simulated mailbox, so a clock-and-counter name alone could repeat in two of them.
+ */
+export function uniqueEmail(tag: string): string {
+  return `${tag}-${crypto.randomUUID()}@example.com`;
+}
 
 /** A unique, valid registration. */
 export function newUser(overrides: Partial<Fields> = {}): Fields {
-  counter += 1;
-  const email = `user${Date.now().toString(36)}${counter}@example.com`;
+  const email = uniqueEmail("user");
   return {
     email,
     first_name: "Ada",

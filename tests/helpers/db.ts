@@ -1,6 +1,7 @@
 // Direct reads and writes on the test's D1, to check what the app stored (never to stand in for it).
 import { env } from "cloudflare:workers";
 import { hashPassword } from "~/passwords/password.server";
+import { uniqueEmail } from "./browser";
 
 export type UserRow = {
   id: number;
@@ -48,8 +49,6 @@ export function sessionById(id: string): Promise<SessionRow | null> {
 
 export type CreatedUser = { user: UserRow; password: string };
 
-let created = 0;
-
 /**
  * The one way a test puts a user straight into D1, when how the account came to be is not what it
  * tests: a unique address unless given, the password hashed by the app's own argon2id unless a
@@ -67,8 +66,7 @@ export async function createUser(
     loginCount?: number;
   } = {},
 ): Promise<CreatedUser> {
-  created += 1;
-  const email = fields.email ?? `created${Date.now().toString(36)}${created}@example.com`;
+  const email = fields.email ?? uniqueEmail("created");
   const password = fields.password ?? "correct horse battery";
   const user = await env.DB.prepare(
     "INSERT INTO users (email, first_name, last_name, password_hash, created_at, last_login_at, login_count) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",

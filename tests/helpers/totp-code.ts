@@ -13,10 +13,13 @@ function base32Bytes(secret: string): Buffer {
   return Buffer.from(bytes);
 }
 
+/** The RFC 6238 time step (30 s) that `when` falls in. */
+export const stepAt = (when: number): number => Math.floor(when / 30_000);
+
 /** The 6-digit code of `secret` (base32) at `when`, `offset` steps of 30 s away. */
 export function codeFor(secret: string, offset = 0, when = Date.now()): string {
   const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(when / 30_000) + offset));
+  counter.writeBigUInt64BE(BigInt(stepAt(when) + offset));
   const mac = createHmac("sha1", base32Bytes(secret)).update(counter).digest();
   const at = (mac.at(-1) ?? 0) & 0xf;
   return String((mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000).padStart(6, "0");

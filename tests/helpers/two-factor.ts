@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { sealTotpSecret } from "~/two-factor/two-factor.server";
 import { TestBrowser } from "./browser";
 import { select } from "./html";
-import { codeFor } from "./totp-code";
+import { codeFor, stepAt } from "./totp-code";
 
 export { codeFor } from "./totp-code";
 
@@ -30,17 +30,21 @@ export async function codesOnPage(html: string): Promise<string[]> {
 
 /**
  * Turns two-step verification on through the page, as its owner would (the browser must be signed in
- * and confirmed): reads the secret, posts its current code. Returns the secret and the recovery codes.
+ * and confirmed): reads the secret, posts its current code. Returns the secret, the recovery codes
+ * and the time step of the code it posted (read from the clock once: a step may end mid-request).
  */
-export async function turnOnThroughPage(browser: TestBrowser): Promise<{ secret: string; codes: string[] }> {
+export async function turnOnThroughPage(
+  browser: TestBrowser,
+): Promise<{ secret: string; codes: string[]; step: number }> {
   const { html } = await browser.get("/account/two-factor/");
   const secret = await secretOnPage(html);
+  const now = Date.now();
   const { response, html: answer } = await browser.post("/account/two-factor/", {
     intent: "enable",
-    code: codeFor(secret),
+    code: codeFor(secret, 0, now),
   });
   if (response.status !== 200) throw new Error(`turning on answered ${response.status}`);
-  return { secret, codes: await codesOnPage(answer) };
+  return { secret, codes: await codesOnPage(answer), step: stepAt(now) };
 }
 
 /** A 6-digit code that is none of `secret`'s accepted ones (this step and one either side). */

@@ -34,8 +34,16 @@ async function sha1Hex(text: string): Promise<string> {
     .toUpperCase();
 }
 
-/** A password no one has seen, so its range is in no cache yet. */
-const freshPassword = () => `fresh passphrase ${crypto.randomUUID()}`;
+/**
+ * A password no one has seen, in a range nobody has asked for yet: no cache holds its range, and
+ * whatever the stand-in is asked for that range from now on is this test's doing.
+ */
+async function freshPassword(): Promise<string> {
+  for (;;) {
+    const password = `fresh passphrase ${crypto.randomUUID()}`;
+    if ((await askedFor(password)).length === 0) return password;
+  }
+}
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -44,19 +52,19 @@ afterEach(() => {
 describe("the range API client", () => {
   it("finds a breached password; passes one the service does not list, and one listed only as zero-count padding", async () => {
     expect(await isBreachedPassword(BREACHED, env)).toBe(true);
-    expect(await isBreachedPassword(freshPassword(), env)).toBe(false);
+    expect(await isBreachedPassword(await freshPassword(), env)).toBe(false);
     expect(await isBreachedPassword(STAND_IN_PADDED[0] ?? "", env)).toBe(false);
   });
 
   it("sends only the first 5 hex digits of the SHA-1, asking for padding", async () => {
-    const password = freshPassword();
+    const password = await freshPassword();
     await isBreachedPassword(password, env);
     const sha1 = await sha1Hex(password);
     expect(await askedFor(password)).toEqual([{ path: `/range/${sha1.slice(0, 5)}`, addPadding: true }]);
   });
 
   it("asks the service once per range a day: the answer is kept in the edge cache", async () => {
-    const password = freshPassword();
+    const password = await freshPassword();
     const prefix = (await sha1Hex(password)).slice(0, 5);
     await isBreachedPassword(password, env);
     await isBreachedPassword(password, env);
@@ -79,7 +87,7 @@ describe("the range API client", () => {
   });
 
   it("is off when PWNED_PASSWORDS_URL is unset: nothing is asked", async () => {
-    const password = freshPassword();
+    const password = await freshPassword();
     expect(await isBreachedPassword(password, { ...env, PWNED_PASSWORDS_URL: undefined })).toBe(false);
     expect(await askedFor(password)).toEqual([]);
   });
@@ -170,7 +178,7 @@ describe("an imported Flask user whose password is breached", () => {
   });
 
   it("one whose password is not breached goes where it asked, and later logins ask the service nothing", async () => {
-    const password = freshPassword();
+    const password = await freshPassword();
     const email = await importUser(password);
     const first = await logIn(email, password);
     expect(first.response.headers.get("Location")).toBe("/dash/");
