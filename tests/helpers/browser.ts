@@ -34,6 +34,14 @@ export class TestBrowser extends FormClient {
     });
     this.ip = ip;
   }
+
+  /** Another client with this one's cookies (a copy of the jar) and CSRF token, as `options` says. */
+  twin(options?: ConstructorParameters<typeof TestBrowser>[0]): TestBrowser {
+    const twin = new TestBrowser(options);
+    twin.cookies = new Map(this.cookies);
+    twin.csrf = this.csrf;
+    return twin;
+  }
 }
 
 /** A new browser that has opened `path` (its cookie and the page's CSRF token in hand). */

@@ -48,10 +48,7 @@ async function openAndConfirm(link: URL, browser = new TestBrowser({ awaitBackgr
 /** A signed-in browser whose requests wait for their emails. */
 async function signedIn(user: Fields) {
   const { browser } = await signedInBrowser(user);
-  const waiting = new TestBrowser({ awaitBackgroundWork: true });
-  waiting.cookies = browser.cookies;
-  waiting.csrf = browser.csrf;
-  return waiting;
+  return browser.twin({ awaitBackgroundWork: true });
 }
 
 async function changeAddress(browser: TestBrowser, email: string) {

@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { config } from "~/config";
 import { messages } from "~/messages";
-import { browserAt, type Fields, newUser, registerThroughForm, TestBrowser, textOf } from "../helpers/browser";
+import { browserAt, type Fields, newUser, registerThroughForm, type TestBrowser, textOf } from "../helpers/browser";
 import { countUsers, sessionsOf, tokensOf, userByEmail } from "../helpers/db";
 
 /**
@@ -15,20 +15,12 @@ import { countUsers, sessionsOf, tokensOf, userByEmail } from "../helpers/db";
  */
 async function postTwice(path: string, fields: Fields, at: "after" | "together") {
   const browser = await browserAt(path);
-  const twin = twinOf(browser);
+  const twin = browser.twin();
   const [first, second] =
     at === "together"
       ? await Promise.all([twin.post(path, fields), browser.post(path, fields)])
       : [await twin.post(path, fields), await browser.post(path, fields)];
   return { first, second, browser, twin };
-}
-
-/** A second client with this browser's cookie and token: what the browser sent with its first post. */
-function twinOf(browser: TestBrowser): TestBrowser {
-  const twin = new TestBrowser();
-  twin.cookies = new Map(browser.cookies);
-  twin.csrf = browser.csrf;
-  return twin;
 }
 
 /** Moves an account's creation back past the repeat window. */
@@ -60,14 +52,14 @@ describe("a registration posted again", () => {
   it("by the same browser with another password or other names, or by another browser: the address is taken", async () => {
     const fields = newUser();
     const browser = await browserAt("/register/");
-    expect((await twinOf(browser).post("/register/", fields)).response.status).toBe(303);
+    expect((await browser.twin().post("/register/", fields)).response.status).toBe(303);
     const before = await userByEmail(fields.email ?? "");
     const changes: Fields[] = [
       { password: "another good password", confirm_password: "another good password" },
       { first_name: "Grace" },
     ];
     for (const changed of changes) {
-      const { response, html } = await twinOf(browser).post("/register/", { ...fields, ...changed });
+      const { response, html } = await browser.twin().post("/register/", { ...fields, ...changed });
       expect(response.status).toBe(400);
       expect(textOf(html)).toContain(messages.emailTaken);
     }
@@ -80,7 +72,7 @@ describe("a registration posted again", () => {
   it("by the same browser more than a minute after the account was made: the address is taken", async () => {
     const fields = newUser();
     const browser = await browserAt("/register/");
-    expect((await twinOf(browser).post("/register/", fields)).response.status).toBe(303);
+    expect((await browser.twin().post("/register/", fields)).response.status).toBe(303);
     await ageBeyondRepeatWindow(fields.email ?? "");
     const { response, html } = await browser.post("/register/", fields);
     expect(response.status).toBe(400);
@@ -110,7 +102,7 @@ describe("a login posted again", () => {
   it("by the same browser, the first post landing last: the answer the browser kept still signs in", async () => {
     const fields = await registerThroughForm();
     const browser = await browserAt("/login/");
-    const firstPost = twinOf(browser);
+    const firstPost = browser.twin();
     expect((await browser.post("/login/", credentials(fields))).response.status).toBe(303);
     expect((await firstPost.post("/login/", credentials(fields))).response.status).toBe(303);
     expect((await browser.get("/dash/")).response.status).toBe(200);
@@ -121,7 +113,7 @@ describe("a login posted again", () => {
   it("by the same browser after a credential change: a new session, of the new credentials", async () => {
     const fields = await registerThroughForm();
     const browser = await browserAt("/login/");
-    expect((await twinOf(browser).post("/login/", credentials(fields))).response.status).toBe(303);
+    expect((await browser.twin().post("/login/", credentials(fields))).response.status).toBe(303);
     // What every credential change does to the account (credentials.server.ts).
     await env.DB.prepare("UPDATE users SET credential_generation = credential_generation + 1 WHERE email = ?")
       .bind(fields.email)
@@ -144,7 +136,7 @@ describe("a login posted again", () => {
   it("by the same browser to another account: a session of each account's own", async () => {
     const [first, second] = [await registerThroughForm(), await registerThroughForm()];
     const browser = await browserAt("/login/");
-    expect((await twinOf(browser).post("/login/", credentials(first))).response.status).toBe(303);
+    expect((await browser.twin().post("/login/", credentials(first))).response.status).toBe(303);
     expect((await browser.post("/login/", credentials(second))).response.status).toBe(303);
     for (const fields of [first, second]) {
       expect(await sessionsOf(fields.email ?? "")).toHaveLength(1);
@@ -156,7 +148,7 @@ describe("a login posted again", () => {
   it("with a wrong password the second time: refused, the first session stands", async () => {
     const fields = await registerThroughForm();
     const browser = await browserAt("/login/");
-    const twin = twinOf(browser);
+    const twin = browser.twin();
     expect((await twin.post("/login/", credentials(fields))).response.status).toBe(303);
     const { response } = await browser.post("/login/", { ...credentials(fields), password: "not the password" });
     expect(response.status).toBe(400);

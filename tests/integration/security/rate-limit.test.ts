@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { clientNetwork } from "~/http/rate-limit.server";
-import { browserAt, newUser, ORIGIN, registerThroughForm, TestBrowser, textOf } from "../../helpers/browser";
+import { browserAt, newUser, ORIGIN, registerThroughForm, type TestBrowser, textOf } from "../../helpers/browser";
 import { select } from "../../helpers/html";
 import { addPasskeyThroughPage, postForJson, signedInMailingBrowser } from "../../helpers/passkeys";
 import { callWorker } from "../../helpers/worker";
@@ -119,9 +119,7 @@ describe("per-IP rate limit", () => {
         return { success: false };
       },
     };
-    const limited = new TestBrowser({ bindings: { ...env, AUTH_RATE_LIMITER: overAllowance } });
-    for (const [name, value] of browser.cookies) limited.cookies.set(name, value);
-    limited.csrf = browser.csrf;
+    const limited = browser.twin({ bindings: { ...env, AUTH_RATE_LIMITER: overAllowance } });
 
     const options = await postForJson(limited, "/account/passkeys/options/");
     const added = await postForJson(limited, "/account/passkeys/new/", { credential: "{}" });
